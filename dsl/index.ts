@@ -1,0 +1,26 @@
+/**
+ * baton's authoring API: what workflow files import from 'baton'.
+ */
+export { z } from 'zod';
+export { task, type TaskDecl, type TaskOptions } from './task.js';
+export {
+  workflow,
+  externalWorkflow,
+  isWorkflow,
+  type Workflow,
+  type AnyWorkflow,
+  type WorkflowOptions,
+  type ScheduleOptions,
+  type ExampleOptions,
+  type ToolOptions,
+} from './workflow.js';
+export { Scope, WorkflowScope } from './scope.js';
+export { str } from './template.js';
+export { when, js, type Expr } from './expr.js';
+export { cast, isRef, type Ref, type RefBase } from './ref.js';
+export { raw } from './raw.js';
+export type { In, Resolved } from './input.js';
+export type { Step, CompensableStep, TaskStatus } from './step.js';
+export type { StepOptions, PolicyOptions } from './options.js';
+export type { HttpMethod, HttpResponse, HttpRequest } from '../tasktypes/http.js';
+export { defineConfig, type BatonConfig, type PolicyConfig } from '../compiler/config-types.js';

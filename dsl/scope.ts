@@ -1,0 +1,185 @@
+/**
+ * The builder an author writes steps with: `wf` in a workflow body, `b` in a nested block. Each
+ * method records one step through the task type module of the same name (tasktypes/*.ts).
+ */
+import type { z } from 'zod';
+import type { BlockMode, StepBase } from '../ir/step.js';
+import type { Recorder } from './recorder.js';
+import type { In, Resolved } from './input.js';
+import type { StepOptions } from './options.js';
+import { type Ref, type RefBase, makeRef } from './ref.js';
+import { SCOPE, type ScopeLike, type ScopeState } from './scope-kit.js';
+import type { CompensableStep, Step } from './step.js';
+import type { TaskDecl } from './task.js';
+import type { Expr } from './expr.js';
+import type { AnyWorkflow } from './workflow.js';
+import { run } from '../tasktypes/simple.js';
+import { type HttpOptions, type HttpRequest, type HttpResponse, http } from '../tasktypes/http.js';
+import { type InlineOptions, inline } from '../tasktypes/inline.js';
+import { type Cases, type SwitchOptions, type SwitchResult, ifThen, switchOn } from '../tasktypes/switch.js';
+import { type BranchResults, parallel } from '../tasktypes/fork.js';
+import { type LoopOptions, type LoopStep, loop, loopOver } from '../tasktypes/loop.js';
+import { forEach } from '../tasktypes/for-each.js';
+import { type SubWorkflowOptions, subWorkflow } from '../tasktypes/sub-workflow.js';
+import { type WaitOptions, wait } from '../tasktypes/wait.js';
+import { type TerminateOptions, terminate } from '../tasktypes/terminate.js';
+import { setVariable } from '../tasktypes/set-variable.js';
+import { type CustomTaskOptions, customTask } from '../tasktypes/custom.js';
+
+type ResultOf<R> = [R] extends [void | undefined] ? never : R extends Step<infer O> ? O : Resolved<R>;
+
+export class Scope<V = Record<string, unknown>> implements ScopeLike {
+  readonly [SCOPE]: ScopeState;
+
+  constructor(recorder: Recorder, mode: BlockMode = 'always') {
+    const steps: StepBase[] = [];
+    this[SCOPE] = {
+      recorder,
+      steps,
+      mode,
+      child: (childMode) => new Scope<V>(recorder, childMode),
+    };
+  }
+
+  /** Steps recorded in this scope so far (nested steps live inside their owners). */
+  steps(): readonly StepBase[] {
+    return this[SCOPE].steps;
+  }
+
+  /** Runs a declared worker task (SIMPLE). */
+  run<I extends z.ZodType, O extends z.ZodType>(
+    task: TaskDecl<I, O>,
+    input: In<z.input<I>>,
+    options?: StepOptions,
+  ): CompensableStep<z.output<I>, z.output<O>> {
+    return run(this, task, input, options);
+  }
+
+  /** Makes an HTTP request from the Conductor server (HTTP). */
+  http<O extends z.ZodType = z.ZodUnknown>(
+    name: string,
+    options: HttpOptions<O>,
+  ): CompensableStep<HttpRequest, HttpResponse<z.output<O>>> {
+    return http(this, name, options);
+  }
+
+  /** Evaluates a small JavaScript function on the server (INLINE); output is `{ result }`. */
+  inline<const P extends Record<string, unknown>, R>(
+    name: string,
+    params: P,
+    fn: ($: Resolved<P>) => R,
+    options?: InlineOptions<z.ZodType>,
+  ): Step<{ result: R }>;
+  inline<O extends z.ZodType>(
+    name: string,
+    params: Record<string, unknown>,
+    script: string,
+    options: InlineOptions<O> & { output: O },
+  ): Step<{ result: z.output<O> }>;
+  inline(
+    name: string,
+    params: Record<string, unknown>,
+    fn: ((...args: never[]) => unknown) | string,
+    options?: InlineOptions<z.ZodType>,
+  ): Step<{ result: unknown }> {
+    return inline(this, name, params, fn as never, options);
+  }
+
+  /** Runs the branch whose key equals the value (SWITCH). Branches may return values. */
+  switch<T, C extends Cases<T>, D extends ((b: Scope<V>) => unknown) | undefined = undefined>(
+    name: string,
+    on: RefBase<T> | Expr<T>,
+    cases: C & { [K in keyof C]?: (b: Scope<V>) => unknown },
+    options?: SwitchOptions<D>,
+  ): Step<SwitchResult<C, D>> {
+    return switchOn(this, name, on, cases as never, options as never) as Step<SwitchResult<C, D>>;
+  }
+
+  /** Runs `then` when the condition holds, else `otherwise` (SWITCH on 'true'/'false'). */
+  if<T extends (b: Scope<V>) => unknown, E extends ((b: Scope<V>) => unknown) | undefined = undefined>(
+    name: string,
+    condition: RefBase<boolean | null | undefined> | Expr<unknown>,
+    then: T,
+    otherwise?: E,
+    options?: StepOptions,
+  ): Step<ResultOf<ReturnType<T>> | (E extends (b: Scope<V>) => infer R ? ResultOf<R> : never)> {
+    return ifThen(this, name, condition, then as never, otherwise as never, options) as never;
+  }
+
+  /** Runs branches in parallel and joins them (FORK_JOIN + JOIN). Returns each branch's result. */
+  parallel<B extends Record<string, (b: Scope<V>) => unknown>>(name: string, branches: B, options?: StepOptions): BranchResults<B> {
+    return parallel(this, name, branches as never, options) as BranchResults<B>;
+  }
+
+  /** Runs the body for every element of a list, in parallel (FORK_JOIN_DYNAMIC + JOIN). */
+  forEach<T, R>(
+    name: string,
+    items: RefBase<readonly T[] | null | undefined>,
+    body: (item: Ref<T>, b: Scope<V>, index: Ref<number>) => R,
+    options?: StepOptions,
+  ): Step<ResultOf<R>[]> {
+    return forEach(this, name, items, body as never, options) as Step<ResultOf<R>[]>;
+  }
+
+  /** Repeats the body while a condition holds, up to maxIterations (DO_WHILE). */
+  loop<R>(name: string, body: (b: Scope<V>, iteration: Ref<number>) => R, options?: LoopOptions<R>): LoopStep<ResultOf<R>> {
+    return loop(this, name, body as never, options as never) as LoopStep<ResultOf<R>>;
+  }
+
+  /** Runs the body once per element of a list, one after another (DO_WHILE over the list). */
+  loopOver<T, R>(
+    name: string,
+    items: RefBase<readonly T[] | null | undefined>,
+    body: (item: Ref<T>, b: Scope<V>, index: Ref<number>) => R,
+    options?: LoopOptions<R>,
+  ): LoopStep<ResultOf<R>> {
+    return loopOver(this, name, items, body as never, options as never) as LoopStep<ResultOf<R>>;
+  }
+
+  /** Runs another baton workflow as a child and waits for it (SUB_WORKFLOW). */
+  subWorkflow<I extends z.ZodType, O extends z.ZodType>(
+    child: { readonly input: I; readonly output: O } & AnyWorkflow,
+    input: In<z.input<I>>,
+    options?: SubWorkflowOptions,
+  ): CompensableStep<z.output<I>, z.output<O>> {
+    return subWorkflow(this, child, input, options);
+  }
+
+  /** Pauses for a duration, until a date, or until completed from outside (WAIT). */
+  wait<O extends z.ZodType = z.ZodUnknown>(name: string, options?: WaitOptions<O>): Step<z.output<O>> {
+    return wait(this, name, options);
+  }
+
+  /** Ends the workflow now with COMPLETED or FAILED (TERMINATE). */
+  terminate(name: string, options: TerminateOptions): Step<Record<string, never>> {
+    return terminate(this, name, options);
+  }
+
+  /** Sets workflow variables (SET_VARIABLE). */
+  setVariable(name: string, values: { [K in keyof V]?: In<V[K]> }, options?: StepOptions): Step<Record<string, never>> {
+    return setVariable(this, name, values, options);
+  }
+
+  /**
+   * Any Conductor task type, by its type name, with its input and raw WorkflowTask fields: the
+   * way to reach a task type baton has no builder for.
+   */
+  task<O extends z.ZodType = z.ZodUnknown>(name: string, options: CustomTaskOptions<O>): Step<z.output<O>> {
+    return customTask(this, name, options);
+  }
+}
+
+/** The scope of a workflow body: a Scope plus the workflow's own input, variables and metadata. */
+export class WorkflowScope<I, V = Record<string, unknown>> extends Scope<V> {
+  /** The workflow's input, as `${workflow.input.…}`. */
+  readonly input: Ref<I> = makeRef<I>({ kind: 'workflowInput' });
+  /** The workflow variables, as `${workflow.variables.…}`. */
+  readonly variables: Ref<V> = makeRef<V>({ kind: 'variables' });
+  readonly workflowId: Ref<string> = makeRef<string>({ kind: 'workflowMeta', field: 'workflowId' });
+  readonly correlationId: Ref<string | null> = makeRef<string | null>({ kind: 'workflowMeta', field: 'correlationId' });
+  readonly workflowType: Ref<string> = makeRef<string>({ kind: 'workflowMeta', field: 'workflowType' });
+  readonly workflowVersion: Ref<number> = makeRef<number>({ kind: 'workflowMeta', field: 'version' });
+  readonly parentWorkflowId: Ref<string | null> = makeRef<string | null>({ kind: 'workflowMeta', field: 'parentWorkflowId' });
+  /** The id of the task being executed, where a step needs its own task id. */
+  readonly taskId: Ref<string> = makeRef<string>({ kind: 'taskId' });
+}

@@ -1,0 +1,119 @@
+/**
+ * HTTP: a request made by the Conductor server. Built by `wf.http(name, { uri, method, … })`;
+ * the step's output is the response (`output.body`, `output.statusCode`, `output.headers`),
+ * typed by the optional `output` schema of the body. A non-2xx answer fails the attempt, which is
+ * retried per the step's policy (profile 'external' by default).
+ */
+import { z } from 'zod';
+import type { StepBase } from '../ir/step.js';
+import type { Value } from '../ir/value.js';
+import type { In } from '../dsl/input.js';
+import type { StepOptions } from '../dsl/options.js';
+import type { RefBase } from '../dsl/ref.js';
+import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
+import { type CompensableStep, makeCompensableStep } from '../dsl/step.js';
+import type { TaskTypeModule } from './types.js';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface HttpResponse<B> {
+  readonly statusCode: number;
+  readonly reasonPhrase: string;
+  readonly headers: Record<string, string[]>;
+  readonly body: B;
+}
+
+export interface HttpRequest {
+  uri: string;
+  method: HttpMethod;
+  headers?: Record<string, string>;
+  body?: unknown;
+  accept?: string;
+  contentType?: string;
+}
+
+export interface HttpOptions<O extends z.ZodType> extends StepOptions {
+  uri: string | RefBase<string>;
+  method: HttpMethod;
+  headers?: Record<string, In<string>>;
+  body?: unknown;
+  /** Accept header (default application/json). */
+  accept?: string;
+  /** Content-Type of the body (default application/json). */
+  contentType?: string;
+  connectionTimeOutMs?: number;
+  readTimeOutMs?: number;
+  /** Schema of the response body. */
+  output?: O;
+}
+
+export interface HttpNode extends StepBase {
+  readonly kind: 'http';
+  readonly name: string;
+  readonly request: Readonly<Record<string, Value>>;
+  readonly bodySchema?: z.ZodType;
+}
+
+export function http<O extends z.ZodType = z.ZodUnknown>(
+  scope: ScopeLike,
+  name: string,
+  options: HttpOptions<O>,
+): CompensableStep<HttpRequest, HttpResponse<z.output<O>>> {
+  const r = begin(scope, name, { profile: 'external', ...options });
+  const request: Record<string, unknown> = { uri: options.uri, method: options.method };
+  if (options.headers !== undefined) request.headers = options.headers;
+  if (options.body !== undefined) request.body = options.body;
+  request.accept = options.accept ?? 'application/json';
+  request.contentType = options.contentType ?? 'application/json';
+  if (options.connectionTimeOutMs !== undefined) request.connectionTimeOut = options.connectionTimeOutMs;
+  if (options.readTimeOutMs !== undefined) request.readTimeOut = options.readTimeOutMs;
+  const node: HttpNode = record(r, {
+    kind: 'http',
+    ref: r.ref,
+    loc: r.loc,
+    name,
+    input: {},
+    request: r.values(request, 'request'),
+    options: r.options,
+    ...(options.output !== undefined && { bodySchema: options.output }),
+  });
+  return makeCompensableStep(node, r.recorder);
+}
+
+const ABSOLUTE_URL = /^https?:\/\/[^/\s]+/i;
+
+export const httpType: TaskTypeModule<HttpNode> = {
+  kind: 'http',
+  conductorTypes: ['HTTP'],
+  execution: 'system',
+  extraValues: (node) => [{ label: 'request', value: { kind: 'object', fields: node.request }, placement: { at: 'step' } }],
+  check(node, ctx) {
+    const method = node.request.method;
+    if (method?.kind === 'literal' && !HTTP_METHODS.includes(method.value as HttpMethod)) {
+      ctx.report(node.loc, 'http-method', `HTTP step '${node.ref}' has method ${JSON.stringify(method.value)}`, `use one of ${HTTP_METHODS.join(', ')}`);
+    }
+    const uri = node.request.uri;
+    const head = uri?.kind === 'literal' ? uri.value : uri?.kind === 'template' ? uri.parts[0] : undefined;
+    if (typeof head === 'string' && !ABSOLUTE_URL.test(head) && !(uri?.kind === 'template' && head === '')) {
+      ctx.report(node.loc, 'http-uri', `HTTP step '${node.ref}' has uri ${JSON.stringify(head)}, which is not an absolute http(s) URL`, 'start the uri with http:// or https://, or with a reference that holds the base URL');
+    }
+    if (uri?.kind === 'literal' && uri.value === '') {
+      ctx.report(node.loc, 'http-uri', `HTTP step '${node.ref}' has an empty uri`);
+    }
+    if (node.request.body && method?.kind === 'literal' && (method.value === 'GET' || method.value === 'HEAD')) {
+      ctx.report(node.loc, 'http-body', `HTTP step '${node.ref}' sends a body with ${method.value}`, 'most servers ignore it; use POST or PUT, or drop the body', 'warning');
+    }
+  },
+  outputRef: (node) => ({ ref: node.ref, prefix: ['response'] }),
+  outputSchema: (node) =>
+    z.object({
+      statusCode: z.number(),
+      reasonPhrase: z.string(),
+      headers: z.record(z.string(), z.array(z.string())),
+      body: node.bodySchema ?? z.unknown(),
+    }),
+  lower(node, ctx) {
+    return [ctx.task(node, node.name, 'HTTP', { inputParameters: { http_request: ctx.values(node.request) } })];
+  },
+};

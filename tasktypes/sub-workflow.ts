@@ -1,0 +1,100 @@
+/**
+ * SUB_WORKFLOW: runs another workflow as a child and waits for it; the step's output is the
+ * child's output. Built by `wf.subWorkflow(otherWorkflow, input)` with the child's own baton
+ * object, so the input is type-checked against the child's schema. `{ inline: true }` embeds the
+ * child's definition instead of referring to it by name.
+ */
+import type { StepBase } from '../ir/step.js';
+import type { WorkflowIR } from '../ir/workflow.js';
+import type { z } from 'zod';
+import type { In } from '../dsl/input.js';
+import type { StepOptions } from '../dsl/options.js';
+import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
+import { type CompensableStep, makeCompensableStep } from '../dsl/step.js';
+import { WORKFLOW } from '../dsl/brands.js';
+import type { AnyWorkflow } from '../dsl/workflow.js';
+import { checkLiteralInput } from './check-input.js';
+import type { TaskTypeModule } from './types.js';
+
+export interface SubWorkflowOptions extends StepOptions {
+  /** Embed the child's definition in this workflow instead of referring to it by name. */
+  inline?: boolean;
+  /** Pin a version other than the child object's own. */
+  version?: number;
+  /** Task-to-domain mapping for the child run. */
+  taskToDomain?: Record<string, string>;
+}
+
+export interface SubWorkflowNode extends StepBase {
+  readonly kind: 'subWorkflow';
+  readonly workflow: { readonly name: string; readonly version: number; readonly external: boolean };
+  readonly inputSchema: z.ZodType;
+  readonly outputSchema: z.ZodType;
+  /** The child's IR when inlined. */
+  readonly inlineDefinition?: WorkflowIR;
+  readonly taskToDomain?: Readonly<Record<string, string>>;
+}
+
+export function subWorkflow<I extends z.ZodType, O extends z.ZodType>(
+  scope: ScopeLike,
+  child: { readonly input: I; readonly output: O } & AnyWorkflow,
+  input: In<z.input<I>>,
+  options?: SubWorkflowOptions,
+): CompensableStep<z.output<I>, z.output<O>> {
+  const r = begin(scope, child.name, options);
+  const definition = child[WORKFLOW];
+  let inlineDefinition: WorkflowIR | undefined;
+  if (options?.inline) {
+    if (definition.external) {
+      r.problem('sub-workflow-inline-external', `workflow '${child.name}' is external and cannot be inlined`, 'drop inline: true; it is called by name');
+    } else {
+      const built = definition.build(r.recorder.mapLoc);
+      inlineDefinition = built.ir;
+      for (const p of built.problems) r.recorder.problem(p);
+    }
+  }
+  const node: SubWorkflowNode = record(r, {
+    kind: 'subWorkflow',
+    ref: r.ref,
+    loc: r.loc,
+    input: r.values(input as object, 'input'),
+    options: r.options,
+    workflow: { name: child.name, version: options?.version ?? child.version, external: definition.external },
+    inputSchema: child.input,
+    outputSchema: child.output,
+    ...(inlineDefinition !== undefined && { inlineDefinition }),
+    ...(options?.taskToDomain !== undefined && { taskToDomain: options.taskToDomain }),
+  });
+  return makeCompensableStep(node, r.recorder);
+}
+
+export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
+  kind: 'subWorkflow',
+  conductorTypes: ['SUB_WORKFLOW'],
+  execution: 'system',
+  check(node, ctx) {
+    checkLiteralInput(node.inputSchema, node.input, node.loc, ctx, `sub-workflow '${node.ref}'`);
+    if (!node.inlineDefinition && !ctx.knowsWorkflow(node.workflow.name)) {
+      ctx.report(
+        node.loc,
+        'sub-workflow-missing',
+        `sub-workflow '${node.workflow.name}' is not built by this project`,
+        'export it from a workflow file, declare it with externalWorkflow(), or pass { inline: true }',
+      );
+    } else if (!node.inlineDefinition && !node.workflow.external && !ctx.findWorkflow(node.workflow.name, node.workflow.version)) {
+      ctx.report(node.loc, 'sub-workflow-version', `sub-workflow '${node.workflow.name}' has no version ${node.workflow.version} in this project`, 'use a version that a workflow file defines');
+    }
+  },
+  outputSchema: (node) => node.outputSchema,
+  lower(node, ctx) {
+    const subWorkflowParam: Record<string, unknown> = { name: node.workflow.name, version: node.workflow.version };
+    if (node.inlineDefinition) subWorkflowParam.workflowDefinition = ctx.inlineWorkflow(node.inlineDefinition);
+    if (node.taskToDomain) subWorkflowParam.taskToDomain = { ...node.taskToDomain };
+    return [
+      ctx.task(node, node.workflow.name, 'SUB_WORKFLOW', {
+        inputParameters: ctx.values(node.input),
+        subWorkflowParam: subWorkflowParam as never,
+      }),
+    ];
+  },
+};
