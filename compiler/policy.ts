@@ -44,6 +44,8 @@ export const SHIPPED_PROFILES: Readonly<Record<string, PolicyOverrides>> = Objec
   },
   /** Deterministic steps that retrying cannot fix. */
   'no-retry': { retryCount: 0 },
+  /** A child workflow: it has its own timeout, and re-running it whole is not a safe default. */
+  'sub-workflow': { retryCount: 0, timeoutSeconds: 0, responseTimeoutSeconds: 3600, totalTimeoutSeconds: 0 },
 });
 
 export const SHIPPED_WORKFLOW_POLICY: WorkflowPolicy = Object.freeze({ timeoutSeconds: 3600, timeoutPolicy: 'TIME_OUT_WF' });
@@ -129,7 +131,8 @@ export function resolvePolicy(table: PolicyTable, layers: readonly (PolicyOverri
       policy.responseTimeoutSeconds = policy.timeoutSeconds;
     }
   }
-  const worst = worstCaseSeconds(policy);
+  // The total budget also covers time spent queued before a worker polls: leave slack.
+  const worst = policy.timeoutSeconds > 0 ? worstCaseSeconds(policy) + Math.max(60, policy.timeoutSeconds) : 0;
   if (!explicit.has('totalTimeoutSeconds') || policy.totalTimeoutSeconds === 0) {
     policy.totalTimeoutSeconds = worst;
   } else if (policy.totalTimeoutSeconds < policy.timeoutSeconds) {

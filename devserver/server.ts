@@ -70,8 +70,6 @@ function jvmArgs(dataDir: string, jar: string, propertiesFile: string, extra: st
     '-Xmx1g',
     // Serial GC: fewer threads and less memory than G1, and pauses don't matter here.
     '-XX:+UseSerialGC',
-    // C1 only: noticeably faster boot for a short-lived server; peak speed is irrelevant.
-    '-XX:TieredStopAtLevel=1',
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
     // Conductor puts payload and upload scratch folders under java.io.tmpdir and

@@ -3,17 +3,19 @@
  * read as structured call sites (no string formatting, no source-map work here); the loader maps
  * bundle positions back to the original `.ts` file only when the IR is built.
  */
-import { dirname, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLoc } from '../ir/source.js';
 import { UNKNOWN_LOC } from '../ir/source.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** Frames from baton's own code are skipped: from source (dsl/, tasktypes/, ir/) or the bundle. */
-const packageRoot = here.endsWith(`${sep}dsl`) ? dirname(here) : here;
-const ownDirs = [`${sep}dsl${sep}`, `${sep}tasktypes${sep}`, `${sep}ir${sep}`, `${sep}dist${sep}`].map(
-  (d) => packageRoot + d.slice(0, -1) + sep,
-);
+/**
+ * Frames from baton's own code are skipped. Run from source, that is dsl/, tasktypes/, ir/ and
+ * compiler/; run from the published bundle, everything beside the bundle file.
+ */
+const fromSource = basename(here) === 'dsl';
+const bundleDir = basename(here) === 'chunks' ? dirname(here) : here;
+const ownDirs = fromSource ? ['dsl', 'tasktypes', 'ir', 'compiler'].map((d) => join(dirname(here), d) + sep) : [bundleDir + sep];
 const ownFiles = new Set<string>();
 
 /** Lets a second copy of the DSL (e.g. a bundle) mark its own file as baton's. */
@@ -22,9 +24,7 @@ export function markOwnFile(file: string): void {
 }
 
 function isOwn(file: string): boolean {
-  if (ownFiles.has(file)) return true;
-  if (!file.startsWith(packageRoot)) return false;
-  return ownDirs.some((d) => file.startsWith(d));
+  return ownFiles.has(file) || ownDirs.some((d) => file.startsWith(d));
 }
 
 type CallSite = {

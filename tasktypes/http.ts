@@ -60,7 +60,7 @@ export function http<O extends z.ZodType = z.ZodUnknown>(
   name: string,
   options: HttpOptions<O>,
 ): CompensableStep<HttpRequest, HttpResponse<z.output<O>>> {
-  const r = begin(scope, name, { profile: 'external', ...options });
+  const r = begin(scope, name, options);
   const request: Record<string, unknown> = { uri: options.uri, method: options.method };
   if (options.headers !== undefined) request.headers = options.headers;
   if (options.body !== undefined) request.body = options.body;
@@ -87,6 +87,7 @@ export const httpType: TaskTypeModule<HttpNode> = {
   kind: 'http',
   conductorTypes: ['HTTP'],
   execution: 'system',
+  defaultProfile: 'external',
   extraValues: (node) => [{ label: 'request', value: { kind: 'object', fields: node.request }, placement: { at: 'step' } }],
   check(node, ctx) {
     const method = node.request.method;

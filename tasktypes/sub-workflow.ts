@@ -72,6 +72,7 @@ export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
   kind: 'subWorkflow',
   conductorTypes: ['SUB_WORKFLOW'],
   execution: 'system',
+  defaultProfile: 'sub-workflow',
   check(node, ctx) {
     checkLiteralInput(node.inputSchema, node.input, node.loc, ctx, `sub-workflow '${node.ref}'`);
     if (!node.inlineDefinition && !ctx.knowsWorkflow(node.workflow.name)) {

@@ -86,6 +86,8 @@ export interface TaskTypeModule<N extends StepBase = StepBase> {
   /** The Conductor task types this module produces (the first is the main one). */
   readonly conductorTypes: readonly string[];
   readonly execution: Execution | ((node: N) => Execution);
+  /** The policy profile a step of this type gets unless it names one (e.g. 'external' for HTTP). */
+  readonly defaultProfile?: string;
   /** Nested blocks, in order. */
   blocks?(node: N): readonly Block[];
   /** Values besides `node.input` that hold references, with where they are evaluated. */

@@ -1,0 +1,137 @@
+/**
+ * `baton build`: find the workflow modules, load them, compile, type-check (in parallel), and
+ * write `generated/` atomically, or, with `check`, only compare it. A build with errors writes
+ * nothing.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { TaskDeclIR } from '../ir/task-decl.js';
+import { TASK } from '../dsl/task.js';
+import { isWorkflow } from '../dsl/workflow.js';
+import { type CompileResult, type SourcedWorkflow, compile } from './compile.js';
+import { type ResolvedConfig, loadConfig } from './config.js';
+import { type Diagnostic, sortDiagnostics } from './diagnostics.js';
+import { findFiles } from './files.js';
+import { clearDocCache } from './jsdoc.js';
+import { loadModules } from './load.js';
+import { typecheck } from './typecheck.js';
+
+export interface BuildOptions {
+  readonly root: string;
+  readonly typecheck?: boolean;
+  /** Compare with what is on disk instead of writing. */
+  readonly check?: boolean;
+  /** Compile only; neither write nor compare. */
+  readonly dryRun?: boolean;
+  readonly config?: ResolvedConfig;
+}
+
+export interface BuildOutcome {
+  readonly config: ResolvedConfig;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly result?: CompileResult;
+  /** With `check`: files that differ, are missing, or should not be there. */
+  readonly stale: readonly { readonly file: string; readonly change: 'changed' | 'missing' | 'extra' }[];
+  readonly wrote: boolean;
+  readonly files: readonly string[];
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+export function isTaskDeclValue(value: unknown): value is { [TASK]: TaskDeclIR } {
+  return typeof value === 'object' && value !== null && TASK in value;
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...listFiles(full, base));
+    else out.push(relative(base, full).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+/** What would change on disk: the drift check of CI. */
+export function compareOutput(outDir: string, files: ReadonlyMap<string, string>): BuildOutcome['stale'] {
+  const stale: { file: string; change: 'changed' | 'missing' | 'extra' }[] = [];
+  for (const [file, content] of files) {
+    const path = join(outDir, file);
+    if (!existsSync(path)) stale.push({ file, change: 'missing' });
+    else if (readFileSync(path, 'utf8') !== content) stale.push({ file, change: 'changed' });
+  }
+  for (const file of listFiles(outDir)) if (!files.has(file)) stale.push({ file, change: 'extra' });
+  return stale.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/**
+ * Replaces the output directory in one step: everything is written to a sibling directory,
+ * which then takes the old one's place. A failure part-way leaves the old output untouched.
+ */
+export function writeOutput(outDir: string, files: ReadonlyMap<string, string>): void {
+  const staging = `${outDir}.tmp-${process.pid}`;
+  const previous = `${outDir}.old-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const [file, content] of files) {
+      const path = join(staging, file);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+    }
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const hadOutput = existsSync(outDir);
+  if (hadOutput) renameSync(outDir, previous);
+  try {
+    renameSync(staging, outDir);
+  } catch (error) {
+    if (hadOutput) renameSync(previous, outDir);
+    throw error;
+  }
+  if (hadOutput) rmSync(previous, { recursive: true, force: true });
+}
+
+export async function buildProject(options: BuildOptions): Promise<BuildOutcome> {
+  const timings: Record<string, number> = {};
+  const started = performance.now();
+  const config = options.config ?? (await loadConfig(options.root));
+  const files = findFiles(config.root, config.workflows, ['**/*.test.ts', '**/*.d.ts', '**/*.spec.ts']);
+  const checking = options.typecheck === false || files.length === 0 ? Promise.resolve([]) : typecheck(config.root, config.tsconfig, files);
+  clearDocCache();
+  const t0 = performance.now();
+  const loaded = await loadModules(config.root, files);
+  timings.load = performance.now() - t0;
+  const workflows: SourcedWorkflow[] = [];
+  const taskDecls: { decl: TaskDeclIR; file: string }[] = [];
+  for (const module of loaded.modules) {
+    for (const value of Object.values(module.exports)) {
+      if (isWorkflow(value)) workflows.push({ workflow: value, file: module.file });
+      else if (isTaskDeclValue(value)) taskDecls.push({ decl: value[TASK], file: module.file });
+    }
+  }
+  const t1 = performance.now();
+  const result = loaded.diagnostics.some((d) => d.severity === 'error')
+    ? undefined
+    : compile({ config, workflows, taskDecls, mapLoc: loaded.mapLoc });
+  timings.compile = performance.now() - t1;
+  const t2 = performance.now();
+  const typeErrors = await checking;
+  timings.typecheckWait = performance.now() - t2;
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...(result?.diagnostics ?? []), ...typeErrors]);
+  const failed = diagnostics.some((d) => d.severity === 'error') || !result;
+  let stale: BuildOutcome['stale'] = [];
+  let wrote = false;
+  const t3 = performance.now();
+  if (!failed && result) {
+    if (options.check) stale = compareOutput(config.outDir, result.files);
+    else if (!options.dryRun) {
+      writeOutput(config.outDir, result.files);
+      wrote = true;
+    }
+  }
+  timings.write = performance.now() - t3;
+  timings.total = performance.now() - started;
+  return { config, diagnostics, ...(result && { result }), stale, wrote, files, timings };
+}

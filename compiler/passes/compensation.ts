@@ -1,0 +1,203 @@
+/**
+ * The compensation (saga) pass. For a workflow whose steps declare `.compensate(undo, …)`, it
+ * generates the failure workflow: Conductor hands it the whole failed execution; a script finds
+ * the compensable steps that completed, newest first, and computes each undo task's input from
+ * the original step's input and output; a loop then runs those undo tasks one by one, with the
+ * patient 'compensation' retry profile. The workflow's own failure workflow, if any, runs last.
+ */
+import type { SourceLoc } from '../../ir/source.js';
+import type { StepBase } from '../../ir/step.js';
+import type { TaskDeclIR } from '../../ir/task-decl.js';
+import type { Json, RefValue } from '../../ir/value.js';
+import type { WorkflowIR } from '../../ir/workflow.js';
+import { outputRefOf, walkSteps } from '../../tasktypes/registry.js';
+import { escapeText } from '../expressions.js';
+import { jsPath } from '../js-source.js';
+import { type PolicyTable, profileOf, resolvePolicy, worstCaseSeconds } from '../policy.js';
+import { topLevelKeys } from '../schema-info.js';
+import { type ConductorJson, indexSteps, lowerWorkflowValueJs, taskDefJson } from './lower.js';
+
+export const compensationName = (workflow: string) => `${workflow}_compensation`;
+
+export interface CompensableStep {
+  readonly step: StepBase;
+  readonly undo: TaskDeclIR;
+}
+
+export function compensableSteps(workflow: WorkflowIR): CompensableStep[] {
+  const found: CompensableStep[] = [];
+  walkSteps(workflow.steps, (step) => {
+    if (step.compensation) found.push({ step, undo: step.compensation.task });
+  });
+  return found;
+}
+
+export interface CompensationOptions {
+  readonly policy: PolicyTable;
+  readonly ownerEmail?: string;
+  readonly report: (loc: SourceLoc, code: string, message: string, hint?: string) => void;
+}
+
+/** JS (over `t`, the failed run's task, and `failed`, the failed run) for one undo task's input. */
+function undoInputJs(workflow: WorkflowIR, entry: CompensableStep, options: CompensationOptions): string {
+  const steps = indexSteps(workflow.steps);
+  const own = entry.step.ref;
+  const out = outputRefOf(entry.step);
+  const env = (ref: RefValue): string | undefined => {
+    const t = ref.target;
+    switch (t.kind) {
+      case 'stepInput':
+        return t.step === own ? jsPath('t.inputData', ref.path) : jsPath(`latest(${JSON.stringify(t.step)}, 'inputData')`, ref.path);
+      case 'stepOutput': {
+        if (t.step === own) return jsPath('t.outputData', [...out.prefix, ...ref.path]);
+        const other = steps.get(t.step);
+        const prefix = other ? outputRefOf(other).prefix : [];
+        return jsPath(`latest(${JSON.stringify(t.step)}, 'outputData')`, [...prefix, ...ref.path]);
+      }
+      case 'workflowInput':
+        return jsPath('failed.input', ref.path);
+      case 'variables':
+        return jsPath('failed.variables', ref.path);
+      case 'workflowMeta':
+        return jsPath(`failed[${JSON.stringify(t.field === 'workflowType' ? 'workflowName' : t.field)}]`, ref.path);
+      default:
+        return undefined;
+    }
+  };
+  const fields = Object.entries(entry.step.compensation!.input).map(
+    ([key, value]) => `${JSON.stringify(key)}: ${lowerWorkflowValueJs(workflow, value, env, options)}`,
+  );
+  return `function (t) { return {${fields.join(', ')}}; }`;
+}
+
+const PLAN = 'compensation_plan';
+const GUARD = 'compensation_needed';
+const LOOP = 'compensations';
+const NEXT = 'next_compensation';
+const UNDO = 'undo';
+
+export function compensationWorkflow(workflow: WorkflowIR, options: CompensationOptions): ConductorJson | undefined {
+  const entries = compensableSteps(workflow);
+  if (entries.length === 0) return undefined;
+  const makers = entries.map((e) => `${JSON.stringify(e.step.ref)}: ${undoInputJs(workflow, e, options)}`).join(', ');
+  const plan =
+    '(function () { ' +
+    'var failed = $.failed || {}; var tasks = failed.tasks || []; ' +
+    'function base(ref) { var i = ref.indexOf("__"); return i < 0 ? ref : ref.substring(0, i); } ' +
+    'function latest(ref, field) { var found = null; for (var i = 0; i < tasks.length; i++) { if (base(tasks[i].referenceTaskName) === ref) found = tasks[i]; } return found == null ? null : found[field]; } ' +
+    `var makers = {${makers}}; var steps = []; ` +
+    'for (var i = 0; i < tasks.length; i++) { var t = tasks[i]; var ref = base(t.referenceTaskName); ' +
+    'if (!Object.prototype.hasOwnProperty.call(makers, ref)) continue; ' +
+    "if (t.status !== 'COMPLETED' && t.status !== 'COMPLETED_WITH_ERRORS') continue; " +
+    'steps.push({ step: ref, task: t.referenceTaskName, input: makers[ref](t) }); } ' +
+    'steps.reverse(); return { steps: steps, count: steps.length }; })()';
+
+  const cases: Record<string, Json> = {};
+  let budget = 0;
+  for (const entry of entries) {
+    const resolved = resolvePolicy(options.policy, [profileOf(options.policy, 'compensation'), entry.undo.policy, entry.step.compensation!.policy]);
+    for (const conflict of resolved.conflicts) options.report(entry.step.compensation!.loc, 'policy-conflict', `compensation of '${entry.step.ref}': ${conflict}`);
+    budget += worstCaseSeconds(resolved.policy);
+    const inputParameters: Record<string, Json> = {};
+    for (const key of Object.keys(entry.step.compensation!.input)) {
+      inputParameters[key] = `\${${NEXT}.output.result.input${/^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `['${key}']`}}`;
+    }
+    const email = workflow.ownerEmail ?? options.ownerEmail;
+    cases[entry.step.ref] = [
+      {
+        name: entry.undo.name,
+        taskReferenceName: `${UNDO}_${entry.step.ref}`,
+        type: 'SIMPLE',
+        inputParameters,
+        taskDefinition: taskDefJson(entry.undo.name, resolved.policy, email ? { ownerEmail: email } : {}),
+      },
+    ];
+  }
+
+  const loop: Json = {
+    name: LOOP,
+    taskReferenceName: LOOP,
+    type: 'DO_WHILE',
+    inputParameters: { count: `\${${PLAN}.output.result.count}` },
+    loopCondition: `$['${LOOP}'].iteration < $.count`,
+    loopOver: [
+      {
+        name: NEXT,
+        taskReferenceName: NEXT,
+        type: 'INLINE',
+        inputParameters: {
+          steps: `\${${PLAN}.output.result.steps}`,
+          iteration: `\${${LOOP}.output.iteration}`,
+          evaluatorType: 'graaljs',
+          expression: '$.steps[$.iteration - 1]',
+        },
+      },
+      {
+        name: UNDO,
+        taskReferenceName: UNDO,
+        type: 'SWITCH',
+        inputParameters: { step: `\${${NEXT}.output.result.step}` },
+        evaluatorType: 'value-param',
+        expression: 'step',
+        decisionCases: cases,
+        defaultCase: [],
+      },
+    ],
+  };
+  const tasks: Json[] = [
+    {
+      name: PLAN,
+      taskReferenceName: PLAN,
+      type: 'INLINE',
+      inputParameters: { failed: '${workflow.input.failedWorkflow}', evaluatorType: 'graaljs', expression: escapeText(plan) },
+    },
+    {
+      name: GUARD,
+      taskReferenceName: GUARD,
+      type: 'SWITCH',
+      inputParameters: { count: `\${${PLAN}.output.result.count}` },
+      evaluatorType: 'graaljs',
+      expression: "$.count > 0 ? 'run' : 'none'",
+      decisionCases: { run: [loop] },
+      defaultCase: [],
+    },
+  ];
+  if (workflow.failureWorkflow) {
+    const input: Record<string, Json> = {};
+    for (const key of topLevelKeys(workflow.input)) input[key] = `\${workflow.input.${key}}`;
+    for (const key of ['workflowId', 'reason', 'failureStatus', 'failureTaskId', 'failedWorkflow']) input[key] = `\${workflow.input.${key}}`;
+    tasks.push({
+      name: workflow.failureWorkflow.name,
+      taskReferenceName: 'then_failure_workflow',
+      type: 'SUB_WORKFLOW',
+      inputParameters: input,
+      subWorkflowParam: { name: workflow.failureWorkflow.name, ...(workflow.failureWorkflow.version !== undefined && { version: workflow.failureWorkflow.version }) },
+    });
+  }
+  const email = workflow.ownerEmail ?? options.ownerEmail;
+  return {
+    name: compensationName(workflow.name),
+    description: `Undoes the completed steps of a failed '${workflow.name}' run, newest first.`,
+    version: workflow.version,
+    schemaVersion: 2,
+    tasks,
+    inputParameters: ['workflowId', 'reason', 'failureStatus', 'failureTaskId', 'failedWorkflow'],
+    outputParameters: {
+      workflowId: '${workflow.input.workflowId}',
+      reason: '${workflow.input.reason}',
+      compensated: `\${${PLAN}.output.result.steps}`,
+    },
+    restartable: true,
+    workflowStatusListenerEnabled: false,
+    ...(email && { ownerEmail: email }),
+    // Undo must not be cut short: a timeout only raises an alert.
+    timeoutPolicy: 'ALERT_ONLY',
+    timeoutSeconds: budget + 3600,
+    variables: {},
+  };
+}
+
+/** Task declarations the compensation workflow runs. */
+export function compensationDecls(workflow: WorkflowIR): TaskDeclIR[] {
+  return compensableSteps(workflow).map((e) => e.undo);
+}

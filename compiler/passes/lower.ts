@@ -1,0 +1,342 @@
+/**
+ * Lowering: IR → Conductor JSON. A generic walk that asks each step's task type module to lower
+ * it, turning references into `${…}` expressions and attaching explicit retry/timeout settings.
+ */
+import type { TaskPolicy } from '../../ir/policy.js';
+import type { SourceLoc } from '../../ir/source.js';
+import type { StepBase } from '../../ir/step.js';
+import type { TaskDeclIR } from '../../ir/task-decl.js';
+import type { Json, PathSegment, RefValue, Value } from '../../ir/value.js';
+import type { WorkflowIR } from '../../ir/workflow.js';
+import { executionOf, moduleOf, outputRefOf, walkSteps } from '../../tasktypes/registry.js';
+import type { ConductorTask, JsEnv, LowerContext } from '../../tasktypes/types.js';
+import { escapeText, formatPath } from '../expressions.js';
+import { jsPath } from '../js-source.js';
+import { type PolicyTable, profileOf, resolvePolicy } from '../policy.js';
+import { inputTemplate, topLevelKeys } from '../schema-info.js';
+
+export type ConductorJson = { [key: string]: Json };
+
+export interface LowerOptions {
+  readonly policy: PolicyTable;
+  readonly ownerEmail?: string;
+  /** Reports a problem found while lowering (an alias path that leads nowhere, say). */
+  readonly report: (loc: SourceLoc, code: string, message: string, hint?: string) => void;
+}
+
+/** Every step of a workflow by reference, nested ones included. */
+export function indexSteps(steps: readonly StepBase[]): Map<string, StepBase> {
+  const index = new Map<string, StepBase>();
+  walkSteps(steps, (step) => {
+    if (!index.has(step.ref)) index.set(step.ref, step);
+  });
+  return index;
+}
+
+/** The resolved policy of a SIMPLE task's registered definition. */
+export function declPolicy(table: PolicyTable, decl: TaskDeclIR) {
+  return resolvePolicy(table, [profileOf(table, decl.profile), decl.policy]);
+}
+
+/** The resolved policy of one step, from least to most specific layer. */
+export function stepPolicy(table: PolicyTable, workflow: WorkflowIR, step: StepBase) {
+  const decl = (step as { task?: TaskDeclIR }).task;
+  const typeProfile = decl?.profile ?? moduleOf(step).defaultProfile;
+  return resolvePolicy(table, [
+    profileOf(table, workflow.profile),
+    workflow.policy,
+    profileOf(table, typeProfile),
+    decl?.policy,
+    profileOf(table, step.options.profile),
+    step.options.policy,
+  ]);
+}
+
+export function taskDefJson(name: string, policy: TaskPolicy, extra: { description?: string; ownerEmail?: string; inputKeys?: string[]; outputKeys?: string[] } = {}): ConductorJson {
+  const json: ConductorJson = { name };
+  if (extra.description) json.description = extra.description;
+  Object.assign(json, {
+    retryCount: policy.retryCount,
+    retryLogic: policy.retryLogic,
+    retryDelaySeconds: policy.retryDelaySeconds,
+    backoffScaleFactor: policy.backoffScaleFactor,
+    maxRetryDelaySeconds: policy.maxRetryDelaySeconds,
+    backoffJitterMs: policy.backoffJitterMs,
+    timeoutSeconds: policy.timeoutSeconds,
+    responseTimeoutSeconds: policy.responseTimeoutSeconds,
+    totalTimeoutSeconds: policy.totalTimeoutSeconds,
+    timeoutPolicy: policy.timeoutPolicy,
+    pollTimeoutSeconds: policy.pollTimeoutSeconds,
+    rateLimitPerFrequency: policy.rateLimitPerFrequency,
+    rateLimitFrequencyInSeconds: policy.rateLimitFrequencyInSeconds,
+    concurrentExecLimit: policy.concurrentExecLimit,
+  });
+  if (extra.inputKeys) json.inputKeys = extra.inputKeys;
+  if (extra.outputKeys) json.outputKeys = extra.outputKeys;
+  if (extra.ownerEmail) json.ownerEmail = extra.ownerEmail;
+  return json;
+}
+
+const samePolicy = (a: TaskPolicy, b: TaskPolicy) => JSON.stringify(a) === JSON.stringify(b);
+
+type RefOverride = (ref: RefValue) => string | undefined;
+
+class Lowering implements LowerContext {
+  constructor(
+    readonly workflow: WorkflowIR,
+    private readonly steps: Map<string, StepBase>,
+    private readonly options: LowerOptions,
+    private readonly override?: RefOverride,
+  ) {}
+
+  report(loc: SourceLoc, code: string, message: string, hint?: string): void {
+    this.options.report(loc, code, message, hint);
+  }
+
+  withRefs(override: RefOverride): LowerContext {
+    const outer = this.override;
+    return new Lowering(this.workflow, this.steps, this.options, (ref) => override(ref) ?? outer?.(ref));
+  }
+
+  /** Follows an alias (a value read from a loop's result) down the path. */
+  private resolveAlias(ref: RefValue): Value | undefined {
+    if (ref.target.kind !== 'alias') return ref;
+    let value: Value = ref.target.value;
+    const path = [...ref.path];
+    while (path.length > 0) {
+      const segment = path[0]!;
+      if (value.kind === 'object' && typeof segment === 'string' && segment in value.fields) {
+        value = value.fields[segment]!;
+        path.shift();
+      } else if (value.kind === 'array' && typeof segment === 'number' && segment < value.items.length) {
+        value = value.items[segment]!;
+        path.shift();
+      } else if (value.kind === 'ref') {
+        const extended: RefValue = { kind: 'ref', target: value.target, path: [...value.path, ...path] };
+        return this.resolveAlias(extended);
+      } else {
+        return undefined;
+      }
+    }
+    return value.kind === 'ref' ? this.resolveAlias(value) : value;
+  }
+
+  /** The `${…}` text of a plain reference (not an alias). */
+  refText(ref: RefValue): string {
+    const custom = this.override?.(ref);
+    if (custom !== undefined) return custom;
+    const t = ref.target;
+    const path = ref.path;
+    switch (t.kind) {
+      case 'workflowInput':
+        return `\${workflow.input${formatPath(path)}}`;
+      case 'variables':
+        return `\${workflow.variables${formatPath(path)}}`;
+      case 'workflowMeta':
+        return `\${workflow.${t.field}${formatPath(path)}}`;
+      case 'stepOutput': {
+        const step = this.steps.get(t.step);
+        const out = step ? outputRefOf(step) : { ref: t.step, prefix: [] };
+        return `\${${out.ref}.output${formatPath([...out.prefix, ...path])}}`;
+      }
+      case 'stepInput':
+        return `\${${t.step}.input${formatPath(path)}}`;
+      case 'stepMeta':
+        return `\${${t.step}.${t.field}${formatPath(path)}}`;
+      case 'iteration':
+        return `\${${t.owner}.output.iteration}`;
+      case 'item':
+      case 'index': {
+        const owner = this.steps.get(t.owner);
+        const at = owner ? moduleOf(owner).itemRef?.(owner, t.kind) : undefined;
+        if (!at) return 'null';
+        const suffix: PathSegment[] = t.kind === 'item' ? [...path] : [];
+        return `\${${at.ref}.output${formatPath([...at.prefix, ...suffix])}}`;
+      }
+      case 'taskId':
+        return '${CPEWF_TASK_ID}';
+      case 'alias':
+        throw new Error('aliases are resolved before their text is taken');
+    }
+  }
+
+  value(value: Value): Json {
+    switch (value.kind) {
+      case 'literal':
+        return typeof value.value === 'string' ? escapeText(value.value) : value.value;
+      case 'raw':
+        return value.text;
+      case 'object': {
+        const out: { [key: string]: Json } = {};
+        for (const [k, v] of Object.entries(value.fields)) out[k] = this.value(v);
+        return out;
+      }
+      case 'array':
+        return value.items.map((v) => this.value(v));
+      case 'template':
+        return value.parts
+          .map((part) => {
+            if (typeof part === 'string') return escapeText(part);
+            const resolved = this.resolveAlias(part);
+            if (resolved?.kind === 'ref') return this.refText(resolved);
+            if (resolved?.kind === 'literal') return escapeText(String(resolved.value));
+            this.report(this.workflow.loc, 'template-value', 'a string template interpolates a loop result that is not a single value');
+            return '';
+          })
+          .join('');
+      case 'ref': {
+        if (value.target.kind === 'alias') {
+          const resolved = this.resolveAlias(value);
+          if (!resolved) {
+            this.report(this.workflow.loc, 'alias-path', `a loop result has no field ${formatPath(value.path).slice(1) || '(root)'}`);
+            return null;
+          }
+          return this.value(resolved);
+        }
+        return this.refText(value);
+      }
+    }
+  }
+
+  values(values: Readonly<Record<string, Value>>): { [key: string]: Json } {
+    const out: { [key: string]: Json } = {};
+    for (const [k, v] of Object.entries(values)) out[k] = this.value(v);
+    return out;
+  }
+
+  block(steps: readonly StepBase[]): ConductorTask[] {
+    const tasks: ConductorTask[] = [];
+    for (const step of steps) tasks.push(...moduleOf(step).lower(step, this));
+    return tasks;
+  }
+
+  policy(node: StepBase): TaskPolicy {
+    return stepPolicy(this.options.policy, this.workflow, node).policy;
+  }
+
+  task(node: StepBase, name: string, type: string, fields: ConductorTask): ConductorTask {
+    const task: ConductorTask = { name, taskReferenceName: node.ref, type };
+    if (node.options.description) task.description = node.options.description;
+    Object.assign(task, fields);
+    const o = node.options;
+    if (o.optional) task.optional = true;
+    if (o.permissive) task.permissive = true;
+    if (o.startDelaySeconds) task.startDelay = o.startDelaySeconds;
+    if (o.asyncComplete) task.asyncComplete = true;
+    if (o.rateLimited) task.rateLimited = true;
+    if (o.cache) task.cacheConfig = { key: this.value(o.cache.key), ttlInSecond: o.cache.ttlSeconds };
+    const execution = executionOf(node);
+    if (execution === 'system') {
+      task.taskDefinition = taskDefJson(name, this.policy(node), this.ownerEmail());
+    } else if (execution === 'worker' && !this.workflow.preserveSettings) {
+      const decl = (node as { task?: TaskDeclIR }).task;
+      const own = this.policy(node);
+      if (!decl || !samePolicy(own, declPolicy(this.options.policy, decl).policy)) {
+        task.taskDefinition = taskDefJson(name, own, this.ownerEmail());
+      }
+    }
+    return task;
+  }
+
+  private ownerEmail(): { ownerEmail?: string } {
+    const email = this.workflow.ownerEmail ?? this.options.ownerEmail;
+    return email ? { ownerEmail: email } : {};
+  }
+
+  helper(ref: string, type: string, fields: ConductorTask, name?: string): ConductorTask {
+    return { name: name ?? ref, taskReferenceName: ref, type, ...fields };
+  }
+
+  js(value: Value, env?: JsEnv): string {
+    switch (value.kind) {
+      case 'literal':
+        return JSON.stringify(value.value);
+      case 'raw':
+        return JSON.stringify(value.text);
+      case 'object':
+        return `{${Object.entries(value.fields)
+          .map(([k, v]) => `${JSON.stringify(k)}: ${this.js(v, env)}`)
+          .join(', ')}}`;
+      case 'array':
+        return `[${value.items.map((v) => this.js(v, env)).join(', ')}]`;
+      case 'template':
+        return `(${value.parts.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `String(${this.js(p, env)})`)).join(' + ') || '""'})`;
+      case 'ref': {
+        if (value.target.kind === 'alias') {
+          const resolved = this.resolveAlias(value);
+          return resolved ? this.js(resolved, env) : 'null';
+        }
+        const found = env?.ref?.(value);
+        if (found !== undefined) return found;
+        this.report(this.workflow.loc, 'script-reference', `a generated script cannot read ${this.refText(value)}`);
+        return jsPath('null', []);
+      }
+    }
+  }
+
+  subWorkflowDef(name: string, steps: readonly StepBase[], output: Value | undefined): ConductorJson {
+    const outputParameters = output === undefined ? {} : output.kind === 'object' ? this.values(output.fields) : { result: this.value(output) };
+    return {
+      name,
+      version: 1,
+      schemaVersion: 2,
+      tasks: this.block(steps),
+      outputParameters,
+      timeoutPolicy: this.workflowPolicy().timeoutPolicy,
+      timeoutSeconds: this.workflowPolicy().timeoutSeconds,
+      ...this.ownerEmail(),
+    };
+  }
+
+  inlineWorkflow(child: WorkflowIR): ConductorJson {
+    return lowerWorkflow(child, this.options);
+  }
+
+  workflowPolicy() {
+    return {
+      timeoutSeconds: this.workflow.timeoutSeconds ?? this.options.policy.workflow.timeoutSeconds,
+      timeoutPolicy: this.workflow.timeoutPolicy ?? this.options.policy.workflow.timeoutPolicy,
+    };
+  }
+}
+
+/** The Conductor WorkflowDef for a workflow (without its compensation workflow). */
+export function lowerWorkflow(workflow: WorkflowIR, options: LowerOptions, extra: { failureWorkflow?: string } = {}): ConductorJson {
+  const ctx = new Lowering(workflow, indexSteps(workflow.steps), options);
+  const policy = ctx.workflowPolicy();
+  const def: ConductorJson = { name: workflow.name };
+  if (workflow.description) def.description = workflow.description;
+  def.version = workflow.version;
+  def.schemaVersion = 2;
+  def.tasks = ctx.block(workflow.steps);
+  def.inputParameters = topLevelKeys(workflow.input);
+  def.outputParameters = ctx.values(workflow.outputMapping);
+  const template = inputTemplate(workflow.input);
+  if (Object.keys(template).length > 0) def.inputTemplate = template;
+  const failure = extra.failureWorkflow ?? workflow.failureWorkflow?.name;
+  if (failure) {
+    def.failureWorkflow = failure;
+    if (!extra.failureWorkflow && workflow.failureWorkflow?.version !== undefined) def.failureWorkflowVersion = workflow.failureWorkflow.version;
+  }
+  def.restartable = workflow.restartable;
+  def.workflowStatusListenerEnabled = workflow.workflowStatusListenerEnabled;
+  if (workflow.workflowStatusListenerSink) def.workflowStatusListenerSink = workflow.workflowStatusListenerSink;
+  const email = workflow.ownerEmail ?? options.ownerEmail;
+  if (email) def.ownerEmail = email;
+  def.timeoutPolicy = policy.timeoutPolicy;
+  def.timeoutSeconds = policy.timeoutSeconds;
+  def.variables = { ...workflow.variables };
+  if (workflow.rateLimit) {
+    def.rateLimitConfig = { rateLimitKey: ctx.value(workflow.rateLimit.key), concurrentExecLimit: workflow.rateLimit.concurrentExecLimit };
+  }
+  if (workflow.maskedFields.length > 0) def.maskedFields = [...workflow.maskedFields];
+  const metadata: { [key: string]: Json } = { ...workflow.metadata };
+  if (workflow.tags.length > 0) metadata.tags = [...workflow.tags];
+  if (Object.keys(metadata).length > 0) def.metadata = metadata;
+  return def;
+}
+
+/** A value as JavaScript, for scripts generated outside a workflow's own tasks (compensation). */
+export function lowerWorkflowValueJs(workflow: WorkflowIR, value: Value, ref: (ref: RefValue) => string | undefined, options: LowerOptions): string {
+  return new Lowering(workflow, indexSteps(workflow.steps), options).js(value, { ref });
+}

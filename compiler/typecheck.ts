@@ -1,0 +1,77 @@
+/**
+ * The build's type-check: the project's own `tsc` over the workflow files (and what they
+ * import), with errors reported like every other diagnostic. Runs as a child process so it
+ * overlaps with loading and compiling.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import type { Diagnostic } from './diagnostics.js';
+import { cacheDir } from './load.js';
+
+function findTsc(root: string): string | undefined {
+  const local = join(root, 'node_modules', '.bin', 'tsc');
+  if (existsSync(local)) return local;
+  try {
+    const require = createRequire(import.meta.url);
+    const pkg = require.resolve('typescript/package.json');
+    const bin = join(dirname(pkg), 'bin', 'tsc');
+    return existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LINE = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
+
+export function parseTscOutput(output: string, root: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const raw of output.split(/\r?\n/)) {
+    const m = LINE.exec(raw);
+    if (m) {
+      diagnostics.push({
+        loc: { file: resolve(root, m[1]!), line: Number(m[2]), column: Number(m[3]) },
+        code: m[5]!,
+        message: m[6]!,
+        severity: m[4] === 'warning' ? 'warning' : 'error',
+      });
+    } else if (raw.startsWith(' ') && diagnostics.length > 0) {
+      // Continuation lines of a long message.
+      const last = diagnostics.pop()!;
+      diagnostics.push({ ...last, message: `${last.message} ${raw.trim()}` });
+    }
+  }
+  return diagnostics;
+}
+
+export async function typecheck(root: string, tsconfig: string, files: readonly string[]): Promise<Diagnostic[]> {
+  const tsc = findTsc(root);
+  if (!tsc) {
+    return [
+      {
+        loc: { file: tsconfig, line: 0, column: 0 },
+        code: 'typecheck-unavailable',
+        message: 'TypeScript is not installed, so the workflow files were not type-checked',
+        hint: 'npm install --save-dev typescript, or build with --no-typecheck',
+        severity: 'error',
+      },
+    ];
+  }
+  const dir = cacheDir(root);
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, `tsconfig.workflows-${process.pid}.json`);
+  writeFileSync(
+    config,
+    JSON.stringify({ extends: existsSync(tsconfig) ? tsconfig : undefined, compilerOptions: { noEmit: true }, include: [...files], files: [] }, null, 2),
+  );
+  const output = await new Promise<string>((resolvePromise, reject) => {
+    const child = spawn(tsc, ['-p', config, '--pretty', 'false'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolvePromise(text));
+  });
+  return parseTscOutput(output, root);
+}
