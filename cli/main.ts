@@ -4,10 +4,11 @@
 import yargs, { type Argv } from 'yargs';
 import { buildCommand } from './commands/build.js';
 import { graphCommand } from './commands/graph.js';
+import { devServerCommand } from './commands/dev-server.js';
 
 export type CommandModule = (cli: Argv) => Argv;
 
-const commands: CommandModule[] = [buildCommand, graphCommand];
+const commands: CommandModule[] = [buildCommand, graphCommand, devServerCommand];
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;

@@ -45,14 +45,16 @@ function checkRange(text: string, field: Field): string | undefined {
 
 function checkPart(part: string, field: Field, index: number): string | undefined {
   if (part === '?') return index === 3 || index === 5 ? undefined : `'?' is only allowed in day of month or day of week`;
-  if (index === 3 && /^(L(-\d+)?|LW|\d+W)$/i.test(part)) {
+  // `L-0` is no offset at all: Spring rejects it ("Offset should be < 0").
+  if (index === 3 && /^(L(-[1-9]\d*)?|LW|\d+W)$/i.test(part)) {
     const n = /^(\d+)W$/i.exec(part)?.[1];
     return n !== undefined && (Number(n) < 1 || Number(n) > 31) ? `'${part}' names no day of month` : undefined;
   }
-  if (index === 5 && /^([0-7]|[A-Za-z]{3})(L|#[1-5])$/.test(part)) {
-    return value(part.replace(/(L|#[1-5])$/, ''), field) === undefined ? `'${part}' names no day of week` : undefined;
+  if (index === 5 && /^([0-7]|[A-Za-z]{3})(L|#[1-5])$/i.test(part)) {
+    return value(part.replace(/(L|#[1-5])$/i, ''), field) === undefined ? `'${part}' names no day of week` : undefined;
   }
-  if (index === 5 && part.toUpperCase() === 'L') return undefined;
+  // Unlike Quartz, Spring's parser wants a day before the L ("No day-of-week before 'L'").
+  if (index === 5 && part.toUpperCase() === 'L') return `'L' in day of week needs a day before it, e.g. 5L or FRIL (the last Friday)`;
   const [range, step] = part.split('/');
   if (step !== undefined && (!/^\d+$/.test(step) || Number(step) === 0)) return `step '/${step}' in ${field.name} must be a positive number`;
   if (range === undefined || range === '') return `empty ${field.name}`;

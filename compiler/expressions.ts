@@ -9,7 +9,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Escapes literal text for a place where Conductor substitutes `${…}`. */
 export function escapeText(text: string): string {
-  return text.includes('${') ? text.replaceAll('${', '$${') : text;
+  // A replacer function, not a replacement string: in a string `$$` means one `$`.
+  return text.includes('${') ? text.replaceAll('${', () => '$${') : text;
 }
 
 /** Appends a JSONPath-style path: `.field`, `['odd key']`, `[3]`. */

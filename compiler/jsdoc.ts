@@ -27,7 +27,8 @@ export function clearDocCache(): void {
 /** The JSDoc text above the declaration containing `line` (1-based), without tags. */
 export function docComment(file: string, line: number): string | undefined {
   const text = lines(file);
-  if (!text || line < 1) return undefined;
+  // A position past the end (a stale source map, a file edited since loading) has no comment.
+  if (!text || line < 1 || line > text.length) return undefined;
   let i = line - 2;
   // The call may sit on a continuation line: `export const x =\n  task(…)`.
   const current = text[line - 1] ?? '';

@@ -59,7 +59,16 @@ export interface PolicyTable {
 export function policyTable(config: PolicyConfig | undefined): PolicyTable {
   const defaults = { ...SHIPPED_DEFAULTS, ...clean(config?.defaults) } as TaskPolicy;
   const profiles: Record<string, PolicyOverrides> = { ...SHIPPED_PROFILES };
-  for (const [name, overrides] of Object.entries(config?.profiles ?? {})) profiles[name] = { ...profiles[name], ...clean(overrides) };
+  for (const [name, overrides] of Object.entries(config?.profiles ?? {})) {
+    const merged: { -readonly [K in keyof PolicyOverrides]: PolicyOverrides[K] } = { ...profiles[name], ...clean(overrides) };
+    // A project timeout replaces the shipped profile's timeouts that were derived from the old one
+    // (external's 30 s response timeout must not outlast a project's 15 s timeout).
+    if (overrides.timeoutSeconds !== undefined) {
+      if (overrides.responseTimeoutSeconds === undefined) delete merged.responseTimeoutSeconds;
+      if (overrides.totalTimeoutSeconds === undefined) delete merged.totalTimeoutSeconds;
+    }
+    profiles[name] = merged;
+  }
   return { defaults, profiles, workflow: { ...SHIPPED_WORKFLOW_POLICY, ...clean(config?.workflow) } as WorkflowPolicy };
 }
 

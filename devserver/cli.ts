@@ -3,7 +3,7 @@
 // eval'ed); progress goes to stderr so it never pollutes that.
 import { parseArgs } from 'node:util';
 import { conductorVersion } from './jar.js';
-import { readLastLines } from './logtail.js';
+import { readTail } from './logtail.js';
 import { isPortOpen } from './port.js';
 import { type RunningConductor, startConductor } from './server.js';
 
@@ -133,7 +133,7 @@ export async function runDevServer(argv: readonly string[], io: DevServerIO = de
       const crashed = (server.exited ?? new Promise<never>(() => {})).then(() => 'crashed' as const);
       const outcome = await Promise.race([signal.received, crashed]);
       if (outcome === 'crashed') {
-        io.stderr(`Conductor exited unexpectedly. Last lines of ${server.logFile}:\n${readLastLines(server.logFile, 40)}`);
+        io.stderr(`Conductor exited unexpectedly. Last lines of ${server.logFile}:\n${readTail(server.logFile, { lines: 40, skipStackFrames: true })}`);
         await server.stop();
         return 1;
       }

@@ -33,6 +33,12 @@ export interface SpawnJvmOptions {
   env?: NodeJS.ProcessEnv;
   /** Seconds the watchdog waits after SIGTERM before SIGKILL. */
   watchdogGraceSeconds?: number;
+  /**
+   * A throw-away folder the watchdog deletes after killing an orphaned JVM (no
+   * exit hook runs when we are SIGKILLed). For safety the script only deletes
+   * paths containing "/baton-conductor-", i.e. folders made by startConductor.
+   */
+  removeWhenOrphaned?: string;
 }
 
 // ---- parent-exit hook ------------------------------------------------------
@@ -68,24 +74,27 @@ export function onParentExit(hook: () => void): () => void {
 // its own as soon as the JVM is gone, so a normal stop() leaves nothing behind.
 const WATCHDOG_SCRIPT = `
 trap '' INT HUP
-parent="$1"; child="$2"; grace="$3"
+parent="$1"; child="$2"; grace="$3"; dir="$4"
 while kill -0 "$child" 2>/dev/null; do
   if ! kill -0 "$parent" 2>/dev/null; then
     kill -TERM "$child" 2>/dev/null
     i=0
     while kill -0 "$child" 2>/dev/null && [ "$i" -lt "$grace" ]; do sleep 1; i=$((i+1)); done
     kill -KILL "$child" 2>/dev/null
+    sleep 1
+    case "$dir" in */baton-conductor-*) rm -rf -- "$dir" ;; esac
     exit 0
   fi
   sleep 1
 done
 `;
 
-function spawnWatchdog(childPid: number, graceSeconds: number): ChildProcess | undefined {
+function spawnWatchdog(childPid: number, graceSeconds: number, orphanDir: string): ChildProcess | undefined {
   try {
+    const args = [String(process.pid), String(childPid), String(graceSeconds), orphanDir];
     const watchdog = spawn(
       '/bin/sh',
-      ['-c', WATCHDOG_SCRIPT, 'baton-conductor-watchdog', String(process.pid), String(childPid), String(graceSeconds)],
+      ['-c', WATCHDOG_SCRIPT, 'baton-conductor-watchdog', ...args],
       // Own session: a Ctrl-C that kills us must not kill the watchdog too.
       { detached: true, stdio: 'ignore' },
     );
@@ -154,7 +163,7 @@ export function spawnJvm(options: SpawnJvmOptions): JvmProcess {
   });
   child.on('error', () => {});
 
-  const watchdog = spawnWatchdog(pid, options.watchdogGraceSeconds ?? 10);
+  const watchdog = spawnWatchdog(pid, options.watchdogGraceSeconds ?? 10, options.removeWhenOrphaned ?? '');
   const unhook = onParentExit(() => {
     if (exitInfo === undefined) process.kill(pid, 'SIGKILL');
   });

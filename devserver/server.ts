@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { normalizeServerUrl, probeHealth, waitForHealthy } from './health.js';
 import { conductorVersion, ensureConductorJar } from './jar.js';
 import { findJava } from './jdk.js';
-import { readLastLines } from './logtail.js';
+import { readTail } from './logtail.js';
 import { findFreePort, isPortOpen, LOOPBACK } from './port.js';
 import { type ExitInfo, type JvmProcess, onParentExit, spawnJvm } from './process.js';
 import { serverProperties, type SpringProperties, writePropertiesFile } from './properties.js';
@@ -97,12 +97,18 @@ interface Attempt {
   startupMs: number;
 }
 
+interface BootInput {
+  javaPath: string;
+  jar: string;
+  port: number;
+  dataDir: string;
+  logFile: string;
+  /** Folder the watchdog may delete if we die without cleaning up ('' = none). */
+  disposableDir: string;
+}
+
 async function bootOnce(
-  javaPath: string,
-  jar: string,
-  port: number,
-  dataDir: string,
-  logFile: string,
+  { javaPath, jar, port, dataDir, logFile, disposableDir }: BootInput,
   options: StartConductorOptions,
 ): Promise<Attempt> {
   const properties = { ...serverProperties({ port, dataDir }), ...options.properties };
@@ -114,6 +120,7 @@ async function bootOnce(
     cwd: dataDir,
     logFile,
     watchdogGraceSeconds: Math.ceil((options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS) / 1000),
+    removeWhenOrphaned: disposableDir,
   });
 
   // Stop polling as soon as the JVM dies instead of waiting for the timeout.
@@ -163,9 +170,10 @@ export async function startConductor(options: StartConductorOptions = {}): Promi
   for (let i = 1; attempt === undefined; i++) {
     const port = options.port ?? (await findFreePort());
     try {
-      attempt = await bootOnce(java.javaPath, jar, port, dataDir, logFile, options);
+      const disposableDir = ownsDataDir && !keep ? dataDir : '';
+      attempt = await bootOnce({ javaPath: java.javaPath, jar, port, dataDir, logFile, disposableDir }, options);
     } catch (error) {
-      const logTail = readLastLines(logFile, 40);
+      const logTail = readTail(logFile, { lines: 40, skipStackFrames: true });
       if (options.port === undefined && i < PORT_ATTEMPTS && looksLikePortConflict(logTail)) {
         log(`Port ${port} was taken before the server could bind it; retrying on another port`);
         continue;
@@ -174,7 +182,7 @@ export async function startConductor(options: StartConductorOptions = {}): Promi
       const where = keep || !ownsDataDir ? `\nFull log: ${logFile}` : '';
       cleanupDir();
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`Conductor failed to start: ${reason}\n--- last lines of the server log ---\n${logTail}${where}`);
+      throw new Error(`Conductor failed to start: ${reason}\n--- last lines of the server log (stack frames omitted) ---\n${logTail}${where}`);
     }
   }
 

@@ -5,6 +5,7 @@
 import type { PolicyOverrides, RetryLogic, TaskTimeoutPolicy } from '../ir/policy.js';
 import { TASK_POLICY_KEYS } from '../ir/policy.js';
 import type { StepOptionsIR } from '../ir/step.js';
+import type { Json } from '../ir/value.js';
 import type { RefBase } from './ref.js';
 import { type ValueProblem, toValue } from './values.js';
 
@@ -53,7 +54,20 @@ export interface StepOptions extends PolicyOptions {
   profile?: string;
   /** Apply the task definition's rate limit on this step. */
   rateLimited?: boolean;
+  /**
+   * The WorkflowTask's `name`, for task types whose name is free (everything but worker tasks,
+   * whose name is their task definition's). Defaults to what the builder derives.
+   */
+  taskName?: string;
+  /**
+   * WorkflowTask fields baton has no option for (`retryCount`, `onStateChange`, a newer server's
+   * fields), written as given over what the builder generates. Not for name, type or input.
+   */
+  fields?: Record<string, Json>;
 }
+
+/** WorkflowTask fields a builder always owns: `fields` may not replace them. */
+const BUILDER_FIELDS = ['name', 'taskReferenceName', 'type', 'inputParameters'];
 
 export function pickPolicy(options: PolicyOptions | undefined): PolicyOverrides {
   const out: Record<string, unknown> = {};
@@ -78,6 +92,13 @@ export function toStepOptions(options: StepOptions | undefined, problems: ValueP
   if (options.asyncComplete !== undefined) out.asyncComplete = options.asyncComplete;
   if (options.profile !== undefined) out.profile = options.profile;
   if (options.rateLimited !== undefined) out.rateLimited = options.rateLimited;
+  if (options.taskName !== undefined) out.taskName = options.taskName;
+  if (options.fields !== undefined) {
+    for (const key of BUILDER_FIELDS) {
+      if (key in options.fields) problems.push({ path: `$.fields.${key}`, message: `'${key}' is set by the builder, not through fields` });
+    }
+    out.fields = { ...options.fields };
+  }
   if (options.cache !== undefined) {
     out.cache = { key: toValue(options.cache.key, problems, '$.cache.key'), ttlSeconds: options.cache.ttlSeconds };
   }

@@ -25,6 +25,24 @@ import { type WaitOptions, wait } from '../tasktypes/wait.js';
 import { type TerminateOptions, terminate } from '../tasktypes/terminate.js';
 import { setVariable } from '../tasktypes/set-variable.js';
 import { type CustomTaskOptions, customTask } from '../tasktypes/custom.js';
+import { type JqOptions, type JqOutput, jq } from '../tasktypes/jq.js';
+import { type StartWorkflowOptions, type StartWorkflowOutput, startWorkflow } from '../tasktypes/start-workflow.js';
+import { type DynamicOptions, dynamic } from '../tasktypes/dynamic.js';
+import { type HumanOptions, human } from '../tasktypes/human.js';
+import { type EventOptions, type EventOutput, event } from '../tasktypes/event.js';
+import { type KafkaPublishOptions, kafkaPublish } from '../tasktypes/kafka-publish.js';
+import { noop } from '../tasktypes/noop.js';
+import { type ExclusiveJoinOptions, type OutputOf, exclusiveJoin } from '../tasktypes/exclusive-join.js';
+import { type LLM_REPLY, type LlmResponse, type TextCompleteOptions, textComplete } from '../tasktypes/llm-text-complete.js';
+import { type ChatCompleteOptions, chatComplete } from '../tasktypes/llm-chat-complete.js';
+import { type EmbeddingsOutput, type GenerateEmbeddingsOptions, generateEmbeddings } from '../tasktypes/llm-generate-embeddings.js';
+import { type IndexTextOptions, indexText } from '../tasktypes/llm-index-text.js';
+import { type SearchIndexOptions, searchIndex } from '../tasktypes/llm-search-index.js';
+import { type StoreEmbeddingsOptions, type StoreOutput, storeEmbeddings } from '../tasktypes/llm-store-embeddings.js';
+import { type GetEmbeddingsOptions, getEmbeddings } from '../tasktypes/llm-get-embeddings.js';
+import type { SearchOutput } from '../tasktypes/vector-db.js';
+import { type ListMcpToolsOptions, type ListToolsOutput, listMcpTools } from '../tasktypes/mcp-list-tools.js';
+import { type CallMcpToolOptions, type CallToolOutput, callMcpTool } from '../tasktypes/mcp-call-tool.js';
 
 type ResultOf<R> = [R] extends [void | undefined] ? never : R extends Step<infer O> ? O : Resolved<R>;
 
@@ -158,6 +176,131 @@ export class Scope<V = Record<string, unknown>> implements ScopeLike {
   /** Sets workflow variables (SET_VARIABLE). */
   setVariable(name: string, values: { [K in keyof V]?: In<V[K]> }, options?: StepOptions): Step<Record<string, never>> {
     return setVariable(this, name, values, options);
+  }
+
+  /**
+   * Transforms JSON with a jq program run on the server (JSON_JQ_TRANSFORM). The program reads
+   * `input` as `.`; the output is `{ result, resultList }`, typed by the `output` schema of one
+   * result.
+   */
+  jq<O extends z.ZodType = z.ZodUnknown>(name: string, options: JqOptions<O>): Step<JqOutput<z.output<O>>> {
+    return jq(this, name, options);
+  }
+
+  /**
+   * Starts another baton workflow and goes on without waiting (START_WORKFLOW). The input is
+   * checked against the target's schema; the output is the new run's `{ workflowId }`.
+   */
+  startWorkflow<I extends z.ZodType>(
+    target: { readonly input: I } & AnyWorkflow,
+    input: In<z.input<I>>,
+    options?: StartWorkflowOptions,
+  ): Step<StartWorkflowOutput> {
+    return startWorkflow(this, target, input, options);
+  }
+
+  /**
+   * Runs the task whose name is known only at run time (DYNAMIC), e.g. `taskName:
+   * wf.input.courier`. The output is that task's output, typed by `output`.
+   */
+  dynamic<O extends z.ZodType = z.ZodUnknown>(name: string, options: DynamicOptions<O>): Step<z.output<O>> {
+    return dynamic(this, name, options);
+  }
+
+  /**
+   * Waits until a person or system completes the task from outside (HUMAN): the task update API,
+   * an event handler, baton's signal tool. What they send is the output, typed by `output`.
+   * Without `timeoutSeconds` it waits for ever.
+   */
+  human<O extends z.ZodType = z.ZodUnknown>(name: string, options?: HumanOptions<O>): Step<z.output<O>> {
+    return human(this, name, options);
+  }
+
+  /**
+   * Publishes the input as a message to an event queue (EVENT): `sink: 'conductor:<queue>'`,
+   * `'sqs:<queue>'`, `'kafka:<topic>'`, … The output echoes the message and names the queue.
+   */
+  event<const P extends Record<string, unknown> = {}>(name: string, options: EventOptions<P>): Step<EventOutput & Resolved<P>> {
+    return event(this, name, options);
+  }
+
+  /** Publishes one message to a Kafka topic from the server (KAFKA_PUBLISH). */
+  kafkaPublish(name: string, options: KafkaPublishOptions): Step<Record<string, never>> {
+    return kafkaPublish(this, name, options);
+  }
+
+  /** A task that does nothing and completes at once (NOOP). */
+  noop(name: string, options?: StepOptions): Step<Record<string, never>> {
+    return noop(this, name, options);
+  }
+
+  /**
+   * Continues with the output of the first of `joinOn` that ran, else of `defaultJoinOn`
+   * (EXCLUSIVE_JOIN); typically the last steps of switch branches of which one is taken.
+   */
+  exclusiveJoin<const J extends readonly Step<unknown>[], const D extends readonly Step<unknown>[] = []>(
+    name: string,
+    options: ExclusiveJoinOptions<J, D>,
+  ): Step<OutputOf<J[number] | D[number]>> {
+    return exclusiveJoin(this, name, options);
+  }
+
+  /**
+   * Answers a single prompt with a language model on the server (LLM_TEXT_COMPLETE).
+   * `output.result` is the reply, typed by `output` for JSON replies.
+   */
+  textComplete<O extends z.ZodType = typeof LLM_REPLY>(name: string, options: TextCompleteOptions<O>): Step<LlmResponse<z.output<O>>> {
+    return textComplete(this, name, options);
+  }
+
+  /**
+   * One turn of a conversation with a language model on the server (LLM_CHAT_COMPLETE):
+   * `messages` of `{ role, message }`, optional `instructions` and `tools`. `output.result` is the
+   * reply, typed by `output` for JSON replies; tool requests are in `output.toolCalls`.
+   */
+  chatComplete<O extends z.ZodType = typeof LLM_REPLY>(name: string, options: ChatCompleteOptions<O>): Step<LlmResponse<z.output<O>>> {
+    return chatComplete(this, name, options);
+  }
+
+  /** Turns a text into an embedding vector, `output.result` (LLM_GENERATE_EMBEDDINGS). */
+  generateEmbeddings(name: string, options: GenerateEmbeddingsOptions): Step<EmbeddingsOutput> {
+    return generateEmbeddings(this, name, options);
+  }
+
+  /** Embeds a text and stores it in a vector database under `docId` (LLM_INDEX_TEXT). */
+  indexText(name: string, options: IndexTextOptions): Step<Record<string, never>> {
+    return indexText(this, name, options);
+  }
+
+  /** Searches a vector database index with a text query (LLM_SEARCH_INDEX); hits in `output.result`. */
+  searchIndex(name: string, options: SearchIndexOptions): Step<SearchOutput> {
+    return searchIndex(this, name, options);
+  }
+
+  /** Stores an embedding vector in a vector database (LLM_STORE_EMBEDDINGS). */
+  storeEmbeddings(name: string, options: StoreEmbeddingsOptions): Step<StoreOutput> {
+    return storeEmbeddings(this, name, options);
+  }
+
+  /**
+   * Searches a vector database index with an embedding vector (LLM_GET_EMBEDDINGS, which despite
+   * its name returns the closest entries); hits in `output.result`.
+   */
+  getEmbeddings(name: string, options: GetEmbeddingsOptions): Step<SearchOutput> {
+    return getEmbeddings(this, name, options);
+  }
+
+  /** Lists the tools of an MCP server over HTTP (LIST_MCP_TOOLS); `output.tools`. */
+  listMcpTools(name: string, options: ListMcpToolsOptions): Step<ListToolsOutput> {
+    return listMcpTools(this, name, options);
+  }
+
+  /**
+   * Calls one tool of an MCP server over HTTP (CALL_MCP_TOOL): `method` is the tool name,
+   * `arguments` its arguments. A tool error still completes the step: check `output.isError`.
+   */
+  callMcpTool<O extends z.ZodType = z.ZodUnknown>(name: string, options: CallMcpToolOptions<O>): Step<CallToolOutput<z.output<O>>> {
+    return callMcpTool(this, name, options);
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { TaskDeclIR } from '../ir/task-decl.js';
+import type { Json } from '../ir/value.js';
 import { captureCallSite } from './callsite.js';
 import { type PolicyOptions, pickPolicy } from './options.js';
 
@@ -18,6 +19,14 @@ export interface TaskOptions<I extends z.ZodType, O extends z.ZodType> extends P
   ownerEmail?: string;
   /** Input fields to keep out of logs and audit lines. */
   sensitive?: readonly string[];
+  /**
+   * Register exactly the settings written here, as `baton import` does for a task definition
+   * it read from a server: no profile and no project defaults apply, and the server fills in
+   * its own defaults for what is left out. Remove it to opt into the project's policy.
+   */
+  preserveSettings?: boolean;
+  /** TaskDef fields baton has no option for (`inputTemplate`, `isolationGroupId`, …), written as given. */
+  fields?: Record<string, Json>;
 }
 
 export interface TaskDecl<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -41,6 +50,8 @@ export function task<I extends z.ZodType, O extends z.ZodType>(
     policy: Object.freeze(pickPolicy(options)),
     ...(options.ownerEmail !== undefined && { ownerEmail: options.ownerEmail }),
     ...(options.sensitive !== undefined && { sensitive: Object.freeze([...options.sensitive]) }),
+    ...(options.preserveSettings === true && { preserveSettings: true }),
+    ...(options.fields !== undefined && { fields: Object.freeze({ ...options.fields }) }),
     loc: captureCallSite(),
   });
   return Object.freeze({ [TASK]: ir, name, input: options.input, output: options.output });

@@ -89,6 +89,14 @@ export interface WorkflowOptions<I extends z.ZodType, O extends z.ZodType, V ext
   defaults?: PolicyOptions;
   /** Named profile applied to every task of this workflow. */
   profile?: string;
+  /**
+   * Keep the settings exactly as written, as `baton import` does for a definition it read: no
+   * retry/timeout defaults or profiles, no generated task definitions, no project ownerEmail;
+   * what is left out gets the server's own defaults. Remove it to opt into the project policy.
+   */
+  preserveSettings?: boolean;
+  /** WorkflowDef fields baton has no option for (`inputSchema`, `cacheConfig`, …), written as given. */
+  fields?: Record<string, Json>;
 }
 
 export interface BuildResult {
@@ -312,7 +320,8 @@ function buildWorkflow<I extends z.ZodType, O extends z.ZodType, V extends z.Zod
     tool,
     ...(policy !== undefined && { policy }),
     ...(options.profile !== undefined && { profile: options.profile }),
-    preserveSettings: false,
+    preserveSettings: options.preserveSettings ?? false,
+    ...(options.fields !== undefined && { fields: { ...options.fields } }),
     loc,
   };
   for (const p of rp) recorder.problem({ loc, code: 'invalid-input', message: `${p.path}: ${p.message}` });

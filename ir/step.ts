@@ -1,7 +1,7 @@
 import type { PolicyOverrides } from './policy.js';
 import type { SourceLoc } from './source.js';
 import type { TaskDeclIR } from './task-decl.js';
-import type { Value } from './value.js';
+import type { Json, Value } from './value.js';
 
 /** Settings every step may carry, whatever its task type. */
 export interface StepOptionsIR {
@@ -18,6 +18,10 @@ export interface StepOptionsIR {
   readonly profile?: string;
   readonly policy?: PolicyOverrides;
   readonly rateLimited?: boolean;
+  /** The WorkflowTask's `name` when it differs from what the builder derives (imported tasks). */
+  readonly taskName?: string;
+  /** WorkflowTask fields baton has no option for, written as given after the builder's own. */
+  readonly fields?: Readonly<Record<string, Json>>;
 }
 
 /** The undo of a step, run by the generated failure workflow when a later step fails. */

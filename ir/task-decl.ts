@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { PolicyOverrides } from './policy.js';
 import type { SourceLoc } from './source.js';
+import type { Json } from './value.js';
 
 /**
  * A task declaration: what a worker implements (name, schemas, options). Pure data: declaring a
@@ -18,5 +19,12 @@ export interface TaskDeclIR {
   readonly ownerEmail?: string;
   /** Fields of the input that must never be shown in logs or audit lines. */
   readonly sensitive?: readonly string[];
+  /**
+   * Register exactly the settings written here (an imported task definition): no profile, no
+   * project defaults; the server's own defaults fill the rest.
+   */
+  readonly preserveSettings?: boolean;
+  /** TaskDef fields baton has no option for, written as given after baton's own. */
+  readonly fields?: Readonly<Record<string, Json>>;
   readonly loc: SourceLoc;
 }

@@ -67,5 +67,7 @@ export interface WorkflowIR {
   readonly profile?: string;
   /** Set when this workflow was imported from JSON: keep its settings, add no defaults. */
   readonly preserveSettings: boolean;
+  /** WorkflowDef fields baton has no option for, written as given after baton's own. */
+  readonly fields?: Readonly<Record<string, Json>>;
   readonly loc: SourceLoc;
 }

@@ -64,6 +64,8 @@ export interface RequestOptions {
   /** Retry 5xx and network errors (default true for GET, and for writes that are idempotent). */
   readonly retry?: boolean;
   readonly headers?: Record<string, string>;
+  /** This request's timeout in ms, for calls the server holds open (e.g. synchronous execute). */
+  readonly timeoutMs?: number;
 }
 
 export class Conductor {
@@ -85,6 +87,11 @@ export class Conductor {
     this.attempts = options.attempts ?? 4;
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Requests that may change the server (POST, PUT, PATCH, DELETE), retries included. */
+  get writes(): number {
+    return Object.entries(this.requests).reduce((sum, [method, count]) => (method === 'GET' || method === 'HEAD' ? sum : sum + count), 0);
   }
 
   get authenticated(): boolean {
@@ -129,7 +136,7 @@ export class Conductor {
             ...options.headers,
           },
           ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
         });
       } catch (error) {
         if (retry && attempt < this.attempts) {
@@ -144,11 +151,12 @@ export class Conductor {
         await this.authHeaders(true);
         continue;
       }
-      if (response.status >= 500 && retry && attempt < this.attempts) {
+      const body = await readBody(response);
+      const transient = response.status >= 500 || response.status === 429;
+      if (transient && retry && attempt < this.attempts && !isPermanent(body)) {
         await sleep(this.retryDelayMs * 2 ** (attempt - 1));
         continue;
       }
-      const body = await readBody(response);
       if (!response.ok) {
         const error = new ConductorError(`${method} ${path} failed with ${response.status}`, response.status, body, method, path);
         if (error.serverMessage) error.message += `: ${error.serverMessage}`;
@@ -183,6 +191,15 @@ export class Conductor {
       return false;
     }
   }
+}
+
+/**
+ * Conductor's error body says when an error will not go away on its own (`retryable: false`,
+ * e.g. a JSON parse error, or an old server's "already exists" wrapped in a 500): retrying
+ * those only delays the answer.
+ */
+function isPermanent(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { retryable?: unknown }).retryable === false;
 }
 
 async function readBody(response: Response): Promise<unknown> {

@@ -4,6 +4,23 @@
  */
 import type { Block, StepBase } from '../ir/step.js';
 import { customType } from './custom.js';
+import { dynamicType } from './dynamic.js';
+import { eventType } from './event.js';
+import { exclusiveJoinType } from './exclusive-join.js';
+import { humanType } from './human.js';
+import { jqType } from './jq.js';
+import { kafkaPublishType } from './kafka-publish.js';
+import { llmChatCompleteType } from './llm-chat-complete.js';
+import { llmGenerateEmbeddingsType } from './llm-generate-embeddings.js';
+import { llmGetEmbeddingsType } from './llm-get-embeddings.js';
+import { llmIndexTextType } from './llm-index-text.js';
+import { llmSearchIndexType } from './llm-search-index.js';
+import { llmStoreEmbeddingsType } from './llm-store-embeddings.js';
+import { llmTextCompleteType } from './llm-text-complete.js';
+import { callMcpToolType } from './mcp-call-tool.js';
+import { listMcpToolsType } from './mcp-list-tools.js';
+import { noopType } from './noop.js';
+import { startWorkflowType } from './start-workflow.js';
 import { forEachType } from './for-each.js';
 import { forkType } from './fork.js';
 import { httpType } from './http.js';
@@ -30,6 +47,23 @@ const modules = [
   waitType,
   terminateType,
   setVariableType,
+  jqType,
+  startWorkflowType,
+  dynamicType,
+  humanType,
+  eventType,
+  kafkaPublishType,
+  noopType,
+  exclusiveJoinType,
+  llmTextCompleteType,
+  llmChatCompleteType,
+  llmGenerateEmbeddingsType,
+  llmIndexTextType,
+  llmSearchIndexType,
+  llmStoreEmbeddingsType,
+  llmGetEmbeddingsType,
+  listMcpToolsType,
+  callMcpToolType,
   customType,
 ] as const;
 

@@ -55,80 +55,188 @@ export function checkExpr(expr: ExprIR, loc: SourceLoc, ctx: CheckContext, what:
 /**
  * A conservative scan for identifiers a function reads but does not declare. It tokenises the
  * text (skipping strings, template literals, comments and property names after a dot) and
- * reports identifiers that are neither declared in the function nor known globals.
+ * reports identifiers that are neither declared anywhere in the function nor known globals.
+ * Scopes are not modelled: a name declared anywhere counts as declared everywhere, so the scan
+ * may miss a closure but does not cry wolf (a false warning teaches authors to ignore it).
  */
 export function freeIdentifiers(source: string): string[] {
-  const declared = new Set<string>();
-  const used: string[] = [];
   const tokens = tokenize(source);
+  const ternaryColons = ternaryColonPositions(tokens);
+  const members = classMemberPositions(tokens);
+  const declared = new Set<string>([...parameterNames(tokens), ...declarationNames(tokens)]);
+  const used: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.type !== 'id') continue;
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
-    if (prev?.type === 'punct' && (prev.text === '.' || prev.text === '?.')) continue;
-    if (KEYWORDS.has(t.text)) continue;
-    // Object literal keys `{ a: 1 }` are not reads.
-    if (next?.type === 'punct' && next.text === ':' && prev?.type === 'punct' && (prev.text === '{' || prev.text === ',')) {
-      if (!isInsideTernary(tokens, i)) continue;
-    }
-    if (prev?.type === 'id' && (prev.text === 'var' || prev.text === 'let' || prev.text === 'const' || prev.text === 'function')) {
+    if (isPunct(prev, '.') || isPunct(prev, '?.')) continue;
+    if (KEYWORDS.has(t.text) || members.has(i)) continue;
+    // `key: value` in an object literal and `label:` are not reads; `case x:` and `a ? x : y` are.
+    if (isPunct(next, ':') && !ternaryColons.has(i + 1) && !isId(prev, 'case')) continue;
+    // `break label` / `continue label`; `typeof x` is the safe way to ask whether x exists.
+    if (isId(prev, 'break') || isId(prev, 'continue') || isId(prev, 'typeof')) continue;
+    if (isId(prev, 'function') || isId(prev, 'class') || (isPunct(prev, '*') && isId(tokens[i - 2], 'function'))) {
       declared.add(t.text);
       continue;
     }
-    if (next?.type === 'punct' && next.text === '=>') {
+    // The name of a method `m() { … }`.
+    if (isPunct(next, '(') && isPunct(tokens[matching(tokens, i + 1) + 1], '{')) continue;
+    if (isPunct(next, '=>')) {
       declared.add(t.text);
       continue;
     }
     used.push(t.text);
   }
-  // Parameters and destructured names: everything inside the parameter lists of arrow
-  // functions and function declarations counts as declared.
-  for (const name of parameterNames(tokens)) declared.add(name);
   const free = new Set<string>();
   for (const name of used) if (!declared.has(name) && !SCRIPT_GLOBALS.has(name)) free.add(name);
   return [...free];
 }
 
-function isInsideTernary(tokens: Token[], index: number): boolean {
-  for (let j = index - 1; j >= 0; j--) {
-    const t = tokens[j]!;
-    if (t.type === 'punct' && t.text === '?') return true;
-    if (t.type === 'punct' && (t.text === '{' || t.text === ';')) return false;
+const isPunct = (t: Token | undefined, text: string): boolean => t?.type === 'punct' && t.text === text;
+const isId = (t: Token | undefined, text: string): boolean => t?.type === 'id' && t.text === text;
+const OPENERS = new Set(['(', '[', '{']);
+const CLOSERS = new Set([')', ']', '}']);
+
+/** The index of the bracket closing the one at `open` (or the last token when unbalanced). */
+function matching(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let j = open; j < tokens.length; j++) {
+    const u = tokens[j]!;
+    if (u.type !== 'punct') continue;
+    if (OPENERS.has(u.text)) depth++;
+    else if (CLOSERS.has(u.text) && --depth === 0) return j;
   }
-  return false;
+  return tokens.length - 1;
 }
 
-function parameterNames(tokens: Token[]): string[] {
-  const names: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.type === 'punct' && t.text === '(') {
-      // Find the matching ')' and see whether '=>' or '{' after 'function name(' follows.
-      let depth = 0;
-      let j = i;
-      for (; j < tokens.length; j++) {
-        const u = tokens[j]!;
-        if (u.type === 'punct' && u.text === '(') depth++;
-        if (u.type === 'punct' && u.text === ')') {
-          depth--;
-          if (depth === 0) break;
-        }
-      }
-      const after = tokens[j + 1];
-      const before = tokens[i - 1];
-      const isArrow = after?.type === 'punct' && after.text === '=>';
-      const isFunction =
-        before?.type === 'id' && (before.text === 'function' || tokens[i - 2]?.text === 'function');
-      if (isArrow || isFunction) {
-        for (let k = i + 1; k < j; k++) {
-          const u = tokens[k]!;
-          const prev = tokens[k - 1]!;
-          if (u.type === 'id' && !(prev.type === 'punct' && prev.text === '=')) names.push(u.text);
-        }
+/** Positions of the names of fields and methods declared directly in a class body. */
+function classMemberPositions(tokens: Token[]): Set<number> {
+  const members = new Set<number>();
+  tokens.forEach((t, i) => {
+    if (!isId(t, 'class')) return;
+    let open = i + 1;
+    while (open < tokens.length && !isPunct(tokens[open], '{')) open++;
+    const close = matching(tokens, open);
+    let depth = 0;
+    for (let k = open + 1; k < close; k++) {
+      const u = tokens[k]!;
+      if (u.type === 'punct' && OPENERS.has(u.text)) depth++;
+      else if (u.type === 'punct' && CLOSERS.has(u.text)) depth--;
+      else if (depth === 0 && u.type === 'id' && startsMember(tokens[k - 1]) && ['=', ';', '(', '}'].some((p) => isPunct(tokens[k + 1], p))) {
+        members.add(k);
       }
     }
+  });
+  return members;
+}
+
+const startsMember = (prev: Token | undefined): boolean =>
+  ['{', ';', '}', '*'].some((p) => isPunct(prev, p)) || ['static', 'get', 'set', 'async'].some((k) => isId(prev, k));
+
+/** Positions of the `:` that belong to a `? :` ternary (at the same bracket depth as the `?`). */
+function ternaryColonPositions(tokens: Token[]): Set<number> {
+  const colons = new Set<number>();
+  const pending: number[] = [0];
+  tokens.forEach((t, i) => {
+    if (t.type !== 'punct') return;
+    if (OPENERS.has(t.text)) pending.push(0);
+    else if (CLOSERS.has(t.text)) {
+      if (pending.length > 1) pending.pop();
+    } else if (t.text === '?') pending[pending.length - 1]!++;
+    else if (t.text === ':' && pending[pending.length - 1]! > 0) {
+      pending[pending.length - 1]!--;
+      colons.add(i);
+    }
+  });
+  return colons;
+}
+
+/**
+ * Names bound by a binding pattern between `from` and `to` (exclusive): plain names, the values
+ * of `key: name` pairs and rest elements; not keys, nor anything inside a default value.
+ */
+function patternNames(tokens: Token[], from: number, to: number): string[] {
+  const names: string[] = [];
+  let inDefault = 0;
+  const defaultDepth: number[] = [];
+  let depth = 0;
+  for (let k = from; k < to; k++) {
+    const u = tokens[k]!;
+    if (u.type === 'punct') {
+      if (OPENERS.has(u.text)) depth++;
+      else if (CLOSERS.has(u.text)) {
+        depth--;
+        while (defaultDepth.length > 0 && defaultDepth[defaultDepth.length - 1]! > depth) defaultDepth.pop(), inDefault--;
+      } else if (u.text === '=') defaultDepth.push(depth), inDefault++;
+      else if (u.text === ',' && defaultDepth.length > 0 && defaultDepth[defaultDepth.length - 1] === depth) defaultDepth.pop(), inDefault--;
+      continue;
+    }
+    if (u.type !== 'id' || inDefault > 0 || KEYWORDS.has(u.text)) continue;
+    if (isPunct(tokens[k + 1], ':')) continue;
+    names.push(u.text);
   }
+  return names;
+}
+
+/** Parameter names of arrow functions, functions, methods and `catch (e)` clauses. */
+function parameterNames(tokens: Token[]): string[] {
+  const names: string[] = [];
+  tokens.forEach((t, i) => {
+    if (!isPunct(t, '(')) return;
+    const close = matching(tokens, i);
+    const after = tokens[close + 1];
+    const before = tokens[i - 1];
+    const isArrow = isPunct(after, '=>');
+    // `name(…) {` is a function, a method or a catch clause; `if (…) {` and the like are not.
+    const isDefinition = isPunct(after, '{') && before?.type === 'id' && !CONTROL.has(before.text);
+    const isFunctionKeyword = isId(before, 'function') || (isPunct(before, '*') && isId(tokens[i - 2], 'function'));
+    if (isArrow || isDefinition || isFunctionKeyword) names.push(...patternNames(tokens, i + 1, close));
+  });
+  return names;
+}
+
+const CONTROL = new Set(['if', 'for', 'while', 'switch', 'with', 'return', 'typeof', 'void', 'delete', 'await', 'yield', 'in', 'of', 'new']);
+const STATEMENT_START = new Set(['var', 'let', 'const', 'return', 'if', 'for', 'while', 'do', 'switch', 'try', 'throw', 'function', 'class', 'break', 'continue']);
+
+/** Names declared by `var`/`let`/`const`, with several declarators and destructuring patterns. */
+function declarationNames(tokens: Token[]): string[] {
+  const names: string[] = [];
+  tokens.forEach((t, i) => {
+    if (!(isId(t, 'var') || isId(t, 'let') || isId(t, 'const'))) return;
+    let k = i + 1;
+    while (k < tokens.length) {
+      const target = tokens[k]!;
+      if (target.type === 'id') {
+        names.push(target.text);
+        k++;
+      } else if (isPunct(target, '{') || isPunct(target, '[')) {
+        const close = matching(tokens, k);
+        names.push(...patternNames(tokens, k + 1, close));
+        k = close + 1;
+      } else {
+        return;
+      }
+      if (!isPunct(tokens[k], '=')) {
+        if (isPunct(tokens[k], ',')) {
+          k++;
+          continue;
+        }
+        return;
+      }
+      // Skip the initializer: up to a `,` at its own depth, or the end of the statement.
+      let depth = 0;
+      for (k++; k < tokens.length; k++) {
+        const u = tokens[k]!;
+        if (u.type === 'punct' && OPENERS.has(u.text)) depth++;
+        else if (u.type === 'punct' && CLOSERS.has(u.text)) {
+          if (--depth < 0) return;
+        } else if (depth === 0 && (isPunct(u, ';') || (u.type === 'id' && STATEMENT_START.has(u.text)))) return;
+        else if (depth === 0 && isPunct(u, ',')) break;
+      }
+      k++;
+    }
+  });
   return names;
 }
 

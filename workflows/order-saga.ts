@@ -1,38 +1,137 @@
-import { task, workflow, str, z } from 'baton';
+/**
+ * The saga pattern: an order goes through several services, and each step that changed the
+ * world says how to undo it with `.compensate(…)`. When a later step fails, baton's generated
+ * failure workflow (`order_fulfillment_compensation`) runs the undo tasks of the steps that
+ * completed, newest first: cancel the shipment, refund the card, release the stock.
+ */
+import { str, workflow, z } from 'baton';
+import { lineItem, releaseInventory, reserveInventory } from './tasks/inventory.js';
+import { sendOrderConfirmation } from './tasks/notifications.js';
+import { chargeCard, refundCard } from './tasks/payments.js';
+import { cancelShipment } from './tasks/shipping.js';
 
-/** Charge a card; refunded if a later step fails. */
-export const chargeCard = task('charge_card', {
-  input: z.object({ orderId: z.string(), amountCents: z.number().int().positive() }),
-  output: z.object({ chargeId: z.string() }),
-  profile: 'external',
+const address = z.object({
+  name: z.string().describe('Recipient name'),
+  line1: z.string().describe('Street and number'),
+  line2: z.string().optional().describe('Flat, floor, building'),
+  city: z.string(),
+  postalCode: z.string(),
+  country: z.string().length(2).describe('ISO 3166-1 alpha-2 country code, e.g. "PT"'),
 });
 
-/** Give back a charge made by charge_card. */
-export const refundCard = task('refund_card', {
-  input: z.object({ chargeId: z.string(), reason: z.string() }),
-  output: z.object({ refundId: z.string() }),
-  profile: 'external',
-});
-
-/** Take an order from payment to shipment. */
+/**
+ * Take a paid order from stock reservation to shipment: reserve the goods, charge the card,
+ * book the shipment and e-mail the customer. If a step fails after retries, what was already
+ * done is undone in reverse order (the shipment cancelled, the card refunded, the stock
+ * released). A failed confirmation e-mail does not undo the order.
+ */
 export default workflow(
   'order_fulfillment',
   {
     version: 1,
-    input: z.object({ orderId: z.string(), amountCents: z.number().int(), shippingBaseUrl: z.string().url() }),
-    output: z.object({ chargeId: z.string(), trackingId: z.string() }),
-    examples: [{ name: 'small', input: { orderId: 'o-1', amountCents: 1299, shippingBaseUrl: 'http://127.0.0.1:8080' } }],
+    input: z.object({
+      orderId: z.string().min(1).describe('Order to fulfil; also the idempotency key of every step'),
+      customerId: z.string().min(1).describe('Customer who placed the order'),
+      items: z.array(lineItem).min(1).describe('What was ordered'),
+      amountCents: z.number().int().positive().describe('Order total, in the smallest currency unit'),
+      currency: z.string().length(3).default('EUR').describe('ISO 4217 currency code'),
+      shippingAddress: address.describe('Where the parcel goes'),
+      shippingBaseUrl: z
+        .url()
+        .default('https://shipping.example.com')
+        .describe('Base URL of the shipping service (POST /shipments)'),
+    }),
+    output: z.object({
+      orderId: z.string(),
+      reservationId: z.string().describe('Stock reservation holding the goods'),
+      chargeId: z.string().describe('Card charge at the payment provider'),
+      shipmentId: z.string().describe('Shipment booked with the carrier'),
+      trackingUrl: z.string().describe('Where the customer can follow the parcel'),
+    }),
+    examples: [
+      {
+        name: 'two items to Lisbon',
+        input: {
+          orderId: 'ord-1001',
+          customerId: 'cus-42',
+          items: [
+            { sku: 'MUG-BLUE', quantity: 2 },
+            { sku: 'TEA-EARLGREY', quantity: 1 },
+          ],
+          amountCents: 3497,
+          currency: 'EUR',
+          shippingAddress: { name: 'Ana Silva', line1: 'Rua Augusta 100', city: 'Lisboa', postalCode: '1100-053', country: 'PT' },
+        },
+      },
+    ],
+    // Orders are processed once: an agent must not start the same order twice by accident.
+    tool: { destructive: true, idempotent: false },
+    timeoutSeconds: 1800,
   },
   (wf) => {
+    const reservation = wf
+      .run(reserveInventory, { orderId: wf.input.orderId, items: wf.input.items })
+      .compensate(releaseInventory, (done) => ({
+        reservationId: done.output.reservationId,
+        orderId: done.input.orderId,
+      }));
+
     const charge = wf
-      .run(chargeCard, { orderId: wf.input.orderId, amountCents: wf.input.amountCents })
-      .compensate(refundCard, (c) => ({ chargeId: c.output.chargeId, reason: 'order failed' }));
-    const ship = wf.http('create_shipment', {
-      uri: str`${wf.input.shippingBaseUrl}/orders/${wf.input.orderId}`,
-      method: 'POST',
-      body: { chargeId: charge.output.chargeId },
-      output: z.object({ trackingId: z.string() }),
-    });
-    return { chargeId: charge.output.chargeId, trackingId: ship.output.body.trackingId };
+      .run(chargeCard, {
+        orderId: wf.input.orderId,
+        customerId: wf.input.customerId,
+        amountCents: wf.input.amountCents,
+        currency: wf.input.currency,
+        idempotencyKey: str`charge-${wf.input.orderId}`,
+      })
+      .compensate(refundCard, (done) => ({
+        chargeId: done.output.chargeId,
+        amountCents: done.output.amountCents,
+        reason: 'order could not be fulfilled',
+        idempotencyKey: str`refund-${done.input.orderId}`,
+      }));
+
+    const shipment = wf
+      .http('create_shipment', {
+        uri: str`${wf.input.shippingBaseUrl}/shipments`,
+        method: 'POST',
+        headers: { 'Idempotency-Key': str`shipment-${wf.input.orderId}` },
+        body: {
+          orderId: wf.input.orderId,
+          warehouseId: reservation.output.warehouseId,
+          address: wf.input.shippingAddress,
+          items: wf.input.items,
+        },
+        // Conductor's own HTTP defaults are 100 ms to connect and 150 ms to read.
+        connectionTimeOutMs: 2_000,
+        readTimeOutMs: 10_000,
+        output: z.object({
+          shipmentId: z.string(),
+          trackingUrl: z.string(),
+        }),
+      })
+      .compensate(cancelShipment, (done) => ({
+        shipmentId: done.output.body.shipmentId,
+        orderId: wf.input.orderId,
+      }));
+
+    // Optional: the order stands even when the e-mail cannot be sent.
+    wf.run(
+      sendOrderConfirmation,
+      {
+        orderId: wf.input.orderId,
+        customerId: wf.input.customerId,
+        trackingUrl: shipment.output.body.trackingUrl,
+      },
+      { optional: true },
+    );
+
+    return {
+      orderId: wf.input.orderId,
+      reservationId: reservation.output.reservationId,
+      chargeId: charge.output.chargeId,
+      shipmentId: shipment.output.body.shipmentId,
+      trackingUrl: shipment.output.body.trackingUrl,
+    };
   },
 );

@@ -153,7 +153,12 @@ export function checkReferences(workflow: WorkflowIR, report: Report): void {
           report(loc, 'ref-unknown-step', `${reader} reads loop '${t.owner}', which is not in workflow '${workflow.name}'`);
           return;
         }
-        if (t.kind === 'iteration' && insideOwner(t.owner, at)) return;
+        if (insideOwner(t.owner, at)) {
+          // Read inside its own loop (the `while` condition sees the last pass's result): what
+          // is read there is the aliased value itself, evaluated at the end of the body.
+          if (t.kind === 'alias') checkValue(t.value, at, loc, reader);
+          return;
+        }
         const verdict = available(t.owner, owner.position, at);
         if (!verdict.ok) report(loc, verdict.code, `${reader} reads ${verdict.message}`, verdict.hint);
         return;

@@ -55,7 +55,7 @@ export function validateWorkflow(workflow: WorkflowIR, project: ProjectView, pol
   }
 
   const seen = new Map<string, StepBase>();
-  walkSteps(workflow.steps, (step) => {
+  walkSteps(workflow.steps, (step, parents) => {
     const first = seen.get(step.ref);
     if (first) {
       report(step.loc, 'duplicate-ref', `step reference '${step.ref}' is used twice in workflow '${workflow.name}'`, `the other is at line ${first.loc.line}; give one a different ref`);
@@ -81,6 +81,17 @@ export function validateWorkflow(workflow: WorkflowIR, project: ProjectView, pol
     }
     if (step.compensation) {
       checkLiteralInput(step.compensation.task.input, step.compensation.input, step.compensation.loc, ctx, `compensation of '${step.ref}'`);
+      // A for-each runs its body as renamed tasks or child workflows, which the generated
+      // failure workflow cannot find in the failed run: the undo would silently never run.
+      const forEach = parents.find((p) => p.kind === 'forEach');
+      if (forEach) {
+        report(
+          step.compensation.loc,
+          'compensation-in-for-each',
+          `step '${step.ref}' declares a compensation inside for-each '${forEach.ref}', which the generated failure workflow cannot see`,
+          'walk the list with loopOver (one element per pass), whose steps are compensated, or compensate in a workflow of its own',
+        );
+      }
     }
     if (step.options.startDelaySeconds !== undefined && (!Number.isInteger(step.options.startDelaySeconds) || step.options.startDelaySeconds < 0)) {
       report(step.loc, 'invalid-start-delay', `step '${step.ref}' has startDelaySeconds ${step.options.startDelaySeconds}`, 'a whole number of seconds ≥ 0');

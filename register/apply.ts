@@ -1,0 +1,220 @@
+/**
+ * Carries out a plan, in the order Conductor needs: task definitions, then workflows layer by
+ * layer (sub-workflows and compensation workflows before the workflows that start them), then
+ * schedules. Uses the bulk endpoints where Conductor has them:
+ * - new task definitions: `POST /metadata/taskdefs` with a list (changed ones go through
+ *   `PUT /metadata/taskdefs` one by one, which keeps their createTime; that PUT answers 404
+ *   for an unknown name, so it is never used to create);
+ * - new and overwritten workflows: `PUT /metadata/workflow` with a list (create-or-update; the
+ *   server checks the whole list before storing any of it, so a refused batch stored nothing);
+ * - bumped workflows: `POST /metadata/workflow`, which refuses a version that exists (409 on
+ *   3.31.2 and later, 500 "already exists" before) so two concurrent bumps cannot collide;
+ * - schedules: `POST /scheduler/schedules` (create-or-update), one by one.
+ * The first refused request stops the run: nothing that depends on it is applied.
+ */
+import type { Conductor } from '../runtime/conductor.js';
+import { type JsonObject, isObject } from './json.js';
+import type { SourceLocator } from './locate.js';
+import { sameWorkflow } from './normalize.js';
+import type { Plan, SchedulePlan, TaskDefPlan, WorkflowPlan } from './plan.js';
+import { chunk, mapLimit } from './pool.js';
+import { type Failure, type Sent, failuresFromError, isAlreadyExists } from './server-errors.js';
+
+/** Definitions per bulk request: large enough for one request in most projects. */
+const BATCH_SIZE = 250;
+/** Parallel single-definition requests; the server serialises metadata writes anyway. */
+const PARALLEL = 4;
+/** Attempts to find a free version when a concurrent bump took ours. */
+const BUMP_ATTEMPTS = 5;
+
+export interface ApplyProgress {
+  /** A phase starts: `total` definitions to write. */
+  phase(label: string, total: number): void;
+  /** `count` more definitions of the current phase were written. */
+  advance(count: number): void;
+}
+
+export interface AppliedItem {
+  readonly kind: 'taskDef' | 'workflow' | 'schedule';
+  readonly name: string;
+  readonly version?: number;
+  readonly action: 'create' | 'update';
+}
+
+export interface ApplyResult {
+  readonly applied: readonly AppliedItem[];
+  readonly failures: readonly Failure[];
+  /** Changes not attempted because an earlier request failed. */
+  readonly skipped: readonly AppliedItem[];
+}
+
+const silent: ApplyProgress = { phase: () => {}, advance: () => {} };
+
+interface BulkResponse {
+  bulkErrorResults?: Record<string, string>;
+  bulkSuccessfulResults?: string[];
+}
+
+class Run {
+  readonly applied: AppliedItem[] = [];
+  readonly failures: Failure[] = [];
+
+  constructor(
+    readonly conductor: Conductor,
+    readonly locator: SourceLocator,
+    readonly progress: ApplyProgress,
+  ) {}
+
+  get failed(): boolean {
+    return this.failures.length > 0;
+  }
+
+  fail(error: unknown, batch: readonly Sent[]): void {
+    this.failures.push(...failuresFromError(error, batch, this.locator));
+  }
+}
+
+const sentTaskDef = (p: TaskDefPlan): Sent => ({ kind: 'taskDef', name: p.name, json: p.send });
+const sentWorkflow = (p: WorkflowPlan): Sent => ({ kind: 'workflow', name: p.name, version: p.version, json: p.send });
+const sentSchedule = (p: SchedulePlan): Sent => ({ kind: 'schedule', name: p.name, json: p.send });
+
+async function applyTaskDefs(run: Run, plans: readonly TaskDefPlan[]): Promise<void> {
+  const creates = plans.filter((p) => p.action === 'create');
+  const updates = plans.filter((p) => p.action === 'update');
+  if (creates.length > 0) {
+    run.progress.phase('creating task definitions', creates.length);
+    for (const batch of chunk(creates, BATCH_SIZE)) {
+      try {
+        // An upsert on every OSS store, so a retry after a lost answer is harmless.
+        await run.conductor.post('/metadata/taskdefs', batch.map((p) => p.send), { retry: true });
+      } catch (error) {
+        run.fail(error, batch.map(sentTaskDef));
+        return;
+      }
+      run.applied.push(...batch.map((p) => ({ kind: 'taskDef' as const, name: p.name, action: 'create' as const })));
+      run.progress.advance(batch.length);
+    }
+  }
+  if (updates.length > 0) {
+    run.progress.phase('updating task definitions', updates.length);
+    await mapLimit(updates, PARALLEL, async (p) => {
+      try {
+        await run.conductor.put('/metadata/taskdefs', p.send, { retry: true });
+        run.applied.push({ kind: 'taskDef', name: p.name, action: 'update' });
+      } catch (error) {
+        run.fail(error, [sentTaskDef(p)]);
+      }
+      run.progress.advance(1);
+    });
+  }
+}
+
+/** Bulk create-or-update; a 200 answer may still list definitions the server refused. */
+async function putWorkflows(run: Run, plans: readonly WorkflowPlan[]): Promise<void> {
+  for (const batch of chunk(plans, BATCH_SIZE)) {
+    let response: BulkResponse | undefined;
+    try {
+      response = await run.conductor.put<BulkResponse>('/metadata/workflow', batch.map((p) => p.send), { retry: true });
+    } catch (error) {
+      run.fail(error, batch.map(sentWorkflow));
+      return;
+    }
+    const refused = isObject(response) && isObject(response.bulkErrorResults) ? response.bulkErrorResults : {};
+    for (const p of batch) {
+      const reason = refused[p.name];
+      if (typeof reason === 'string') {
+        run.fail(new Error(reason), [sentWorkflow(p)]);
+      } else {
+        run.applied.push({ kind: 'workflow', name: p.name, version: p.targetVersion, action: p.action === 'update' ? 'update' : 'create' });
+      }
+    }
+    run.progress.advance(batch.length);
+    if (run.failed) return;
+  }
+}
+
+/** Registers a bumped workflow under the next free version, even if another run got there first. */
+async function postBumped(run: Run, plan: WorkflowPlan): Promise<void> {
+  let version = plan.targetVersion;
+  for (let attempt = 1; attempt <= BUMP_ATTEMPTS; attempt++) {
+    const send: JsonObject = { ...plan.send, version };
+    try {
+      await run.conductor.post('/metadata/workflow', send, { retry: false });
+      run.applied.push({ kind: 'workflow', name: plan.name, version, action: 'create' });
+      return;
+    } catch (error) {
+      if (!isAlreadyExists(error)) {
+        run.fail(error, [sentWorkflow(plan)]);
+        return;
+      }
+      // Taken: by this very definition (a lost answer, or a parallel run), or by another one.
+      try {
+        const path = `/metadata/workflow/${encodeURIComponent(plan.name)}`;
+        const existing = await run.conductor.get<JsonObject>(path, { query: { version } });
+        if (isObject(existing) && sameWorkflow(existing, send)) {
+          run.applied.push({ kind: 'workflow', name: plan.name, version, action: 'create' });
+          return;
+        }
+        const latest = await run.conductor.get<JsonObject>(path);
+        version = Math.max(version, isObject(latest) && typeof latest.version === 'number' ? latest.version : version) + 1;
+      } catch (readError) {
+        run.fail(readError, [sentWorkflow(plan)]);
+        return;
+      }
+    }
+  }
+  run.fail(new Error(`could not find a free version after ${BUMP_ATTEMPTS} attempts (others are registering '${plan.name}' at the same time)`), [sentWorkflow(plan)]);
+}
+
+async function applyWorkflows(run: Run, plans: readonly WorkflowPlan[]): Promise<void> {
+  const changed = plans.filter((p) => p.action !== 'unchanged');
+  if (changed.length === 0) return;
+  run.progress.phase('registering workflows', changed.length);
+  const layers = [...new Set(changed.map((p) => p.layer))].sort((a, b) => a - b);
+  for (const layer of layers) {
+    const inLayer = changed.filter((p) => p.layer === layer);
+    const bulk = inLayer.filter((p) => p.conflict !== 'bump');
+    const bumped = inLayer.filter((p) => p.conflict === 'bump');
+    if (bulk.length > 0) await putWorkflows(run, bulk);
+    if (run.failed) return;
+    await mapLimit(bumped, PARALLEL, async (p) => {
+      await postBumped(run, p);
+      run.progress.advance(1);
+    });
+    if (run.failed) return;
+  }
+}
+
+async function applySchedules(run: Run, plans: readonly SchedulePlan[]): Promise<void> {
+  const changed = plans.filter((p) => p.action !== 'unchanged');
+  if (changed.length === 0) return;
+  run.progress.phase('saving schedules', changed.length);
+  await mapLimit(changed, PARALLEL, async (p) => {
+    try {
+      await run.conductor.post('/scheduler/schedules', p.send, { retry: true });
+      run.applied.push({ kind: 'schedule', name: p.name, action: p.action === 'update' ? 'update' : 'create' });
+    } catch (error) {
+      run.fail(error, [sentSchedule(p)]);
+    }
+    run.progress.advance(1);
+  });
+}
+
+export async function applyPlan(conductor: Conductor, plan: Plan, locator: SourceLocator, progress: ApplyProgress = silent): Promise<ApplyResult> {
+  const run = new Run(conductor, locator, progress);
+  await applyTaskDefs(run, plan.taskDefs);
+  if (!run.failed) await applyWorkflows(run, plan.workflows);
+  if (!run.failed) await applySchedules(run, plan.schedules);
+  // Workflows are told apart by their declared version (a bump registers another one).
+  const id = (kind: string, name: string, version?: number) => `${kind}:${name}@${version ?? ''}`;
+  const declared = new Map(plan.workflows.map((p) => [id('workflow', p.name, p.targetVersion), p.version]));
+  const done = new Set(run.applied.map((a) => id(a.kind, a.name, a.kind === 'workflow' ? (declared.get(id(a.kind, a.name, a.version)) ?? a.version) : undefined)));
+  const failed = new Set(run.failures.map((f) => id(f.kind, f.name, f.version)));
+  const skipped: AppliedItem[] = [...plan.taskDefs, ...plan.workflows, ...plan.schedules]
+    .filter((p) => {
+      const key = id(p.kind, p.name, p.kind === 'workflow' ? p.version : undefined);
+      return p.action !== 'unchanged' && !done.has(key) && !failed.has(key);
+    })
+    .map((p) => ({ kind: p.kind, name: p.name, ...(p.kind === 'workflow' && { version: p.targetVersion }), action: p.action === 'update' ? 'update' : 'create' }));
+  return { applied: run.applied, failures: run.failures, skipped };
+}
