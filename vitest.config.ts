@@ -11,12 +11,18 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
           testTimeout: 20_000,
+          // The workflow bundles the loader writes (compiler/load.ts) must be imported by Node
+          // itself, as in a real build: through Vite, their stack positions no longer match
+          // their source maps and every diagnostic location would be off.
+          server: { deps: { external: [/\/\.baton\/cache\//] } },
         },
       },
       {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // One Conductor server shared by every e2e file (see the file for how it is reused).
+          globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

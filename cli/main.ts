@@ -5,10 +5,13 @@ import yargs, { type Argv } from 'yargs';
 import { buildCommand } from './commands/build.js';
 import { graphCommand } from './commands/graph.js';
 import { devServerCommand } from './commands/dev-server.js';
+import { registerCommand } from './commands/register.js';
+import { validateCommand } from './commands/validate.js';
+import { mcpCommand } from './commands/mcp.js';
 
 export type CommandModule = (cli: Argv) => Argv;
 
-const commands: CommandModule[] = [buildCommand, graphCommand, devServerCommand];
+const commands: CommandModule[] = [buildCommand, graphCommand, devServerCommand, registerCommand, validateCommand, mcpCommand];
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;

@@ -19,9 +19,9 @@ import type { ResolvedConfig } from './config.js';
 import { DiagnosticBag, type Diagnostic, sortDiagnostics } from './diagnostics.js';
 import { docComment } from './jsdoc.js';
 import { compensableSteps, compensationName, compensationWorkflow } from './passes/compensation.js';
-import { type ConductorJson, declPolicy, lowerWorkflow, taskDefJson } from './passes/lower.js';
+import { type ConductorJson, declTaskDefJson, lowerWorkflow } from './passes/lower.js';
 import { CONDUCTOR_NAME, checkSubWorkflowCycles, sameDeclaration, validateWorkflow } from './passes/validate.js';
-import { jsonSchema, topLevelKeys } from './schema-info.js';
+import { jsonSchema } from './schema-info.js';
 import { type ToolDefinition, toolDefinition } from './artifacts/mcp-tools.js';
 import { mermaid } from './artifacts/mermaid.js';
 import { stableJson } from './json.js';
@@ -227,14 +227,11 @@ export function compile(input: CompileInput): CompileResult {
 
   const taskDefs: Json[] = [];
   for (const [name, { decl }] of [...decls.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const resolved = declPolicy(config.policy, decl);
     const description = decl.description ?? docComment(mapLoc(decl.loc).file, mapLoc(decl.loc).line);
-    const email = decl.ownerEmail ?? config.ownerEmail;
-    const json = taskDefJson(name, resolved.policy, {
+    const email = decl.ownerEmail ?? (decl.preserveSettings ? undefined : config.ownerEmail);
+    const json = declTaskDefJson(config.policy, decl, {
       ...(description !== undefined && { description }),
       ...(email !== undefined && { ownerEmail: email }),
-      inputKeys: topLevelKeys(decl.input),
-      outputKeys: topLevelKeys(decl.output),
     });
     const file = `tasks/${fileName(name)}.json`;
     files.set(file, stableJson(json));

@@ -17,14 +17,31 @@ export interface PolicyConfig {
 export interface McpConfig {
   /** Name the MCP server announces. */
   name?: string;
-  /** Files of API keys (see the README's MCP section). */
+  /** JSON file of hashed API keys for HTTP, relative to the project root (see docs/mcp.md). */
   keysFile?: string;
-  /** Calls per minute per key over HTTP. */
+  /** Calls per minute per key over HTTP (default 1000). */
   rateLimitPerMinute?: number;
-  /** Where write operations are logged (JSON lines). */
+  /** Where write operations are logged (JSON lines; '-' for stderr, 'off' for none). Default .baton/mcp-audit.jsonl. */
   auditLog?: string;
-  /** Largest answer, in bytes, before output is summarised. */
+  /** Largest answer, in bytes, before output is summarised (default 32768). */
   maxResponseBytes?: number;
+  /** Longest wait a tool call may ask for, in seconds (default 50, under clients' usual 60 s timeout). */
+  maxWaitSeconds?: number;
+  /** Tools per tools/list page (default 100). */
+  pageSize?: number;
+  /** Defaults for `baton mcp --http`. */
+  http?: {
+    /** Address to bind (default 127.0.0.1). */
+    host?: string;
+    /** Port (default 3333). */
+    port?: number;
+    /** Host names accepted in the Host header (default: the loopback names when bound to loopback). */
+    allowedHosts?: string[];
+    /** Browser origins accepted (default none). */
+    allowedOrigins?: string[];
+    /** Keep sessions in memory instead of answering each request on its own (default false). */
+    stateful?: boolean;
+  };
 }
 
 export interface BatonConfig {

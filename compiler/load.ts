@@ -52,6 +52,8 @@ export async function loadModules(root: string, files: readonly string[]): Promi
   try {
     result = await build({
       stdin: { contents: entry, resolveDir: root, sourcefile: '<baton-entry>.ts', loader: 'ts' },
+      // esbuild reports file paths relative to its working directory: make that the project root.
+      absWorkingDir: root,
       bundle: true,
       format: 'esm',
       platform: 'node',

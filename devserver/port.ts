@@ -11,8 +11,9 @@ export const LOOPBACK = '127.0.0.1';
  */
 export function findFreePort(host: string = LOOPBACK): Promise<number> {
   return new Promise((resolve, reject) => {
+    // Deliberately not unref'd: when nothing else is pending (e.g. a second start
+    // right after a stop), an unref'd probe would let Node exit mid-start.
     const server = createServer();
-    server.unref();
     server.once('error', reject);
     server.listen({ host, port: 0, exclusive: true }, () => {
       const address = server.address();

@@ -55,10 +55,10 @@ export interface StepOptions extends PolicyOptions {
   /** Apply the task definition's rate limit on this step. */
   rateLimited?: boolean;
   /**
-   * The WorkflowTask's `name`, for task types whose name is free (everything but worker tasks,
-   * whose name is their task definition's). Defaults to what the builder derives.
+   * The WorkflowTask's `name` as Conductor shows it, when it should differ from what the builder
+   * derives (an imported definition). Not for worker tasks, whose name is their declaration's.
    */
-  taskName?: string;
+  conductorName?: string;
   /**
    * WorkflowTask fields baton has no option for (`retryCount`, `onStateChange`, a newer server's
    * fields), written as given over what the builder generates. Not for name, type or input.
@@ -92,7 +92,7 @@ export function toStepOptions(options: StepOptions | undefined, problems: ValueP
   if (options.asyncComplete !== undefined) out.asyncComplete = options.asyncComplete;
   if (options.profile !== undefined) out.profile = options.profile;
   if (options.rateLimited !== undefined) out.rateLimited = options.rateLimited;
-  if (options.taskName !== undefined) out.taskName = options.taskName;
+  if (options.conductorName !== undefined) out.conductorName = options.conductorName;
   if (options.fields !== undefined) {
     for (const key of BUILDER_FIELDS) {
       if (key in options.fields) problems.push({ path: `$.fields.${key}`, message: `'${key}' is set by the builder, not through fields` });

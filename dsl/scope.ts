@@ -17,7 +17,7 @@ import { run } from '../tasktypes/simple.js';
 import { type HttpOptions, type HttpRequest, type HttpResponse, http } from '../tasktypes/http.js';
 import { type InlineOptions, inline } from '../tasktypes/inline.js';
 import { type Cases, type SwitchOptions, type SwitchResult, ifThen, switchOn } from '../tasktypes/switch.js';
-import { type BranchResults, parallel } from '../tasktypes/fork.js';
+import { type BranchResults, type ParallelOptions, parallel } from '../tasktypes/fork.js';
 import { type LoopOptions, type LoopStep, loop, loopOver } from '../tasktypes/loop.js';
 import { forEach } from '../tasktypes/for-each.js';
 import { type SubWorkflowOptions, subWorkflow } from '../tasktypes/sub-workflow.js';
@@ -32,7 +32,7 @@ import { type HumanOptions, human } from '../tasktypes/human.js';
 import { type EventOptions, type EventOutput, event } from '../tasktypes/event.js';
 import { type KafkaPublishOptions, kafkaPublish } from '../tasktypes/kafka-publish.js';
 import { noop } from '../tasktypes/noop.js';
-import { type ExclusiveJoinOptions, type OutputOf, exclusiveJoin } from '../tasktypes/exclusive-join.js';
+import { type ExclusiveJoinOptions, type JoinableStep, type OutputOf, exclusiveJoin } from '../tasktypes/exclusive-join.js';
 import { type LLM_REPLY, type LlmResponse, type TextCompleteOptions, textComplete } from '../tasktypes/llm-text-complete.js';
 import { type ChatCompleteOptions, chatComplete } from '../tasktypes/llm-chat-complete.js';
 import { type EmbeddingsOutput, type GenerateEmbeddingsOptions, generateEmbeddings } from '../tasktypes/llm-generate-embeddings.js';
@@ -103,29 +103,33 @@ export class Scope<V = Record<string, unknown>> implements ScopeLike {
     return inline(this, name, params, fn as never, options);
   }
 
+  // The default and `otherwise` branches are typed by what they return (RD, RE), not by the
+  // function type itself: TypeScript cannot infer a function-typed parameter from a callback
+  // once an earlier argument is a callback too, and `(b) => …` would then not compile.
+
   /** Runs the branch whose key equals the value (SWITCH). Branches may return values. */
-  switch<T, C extends Cases<T>, D extends ((b: Scope<V>) => unknown) | undefined = undefined>(
+  switch<T, C extends Cases<T>, RD = never>(
     name: string,
     on: RefBase<T> | Expr<T>,
     cases: C & { [K in keyof C]?: (b: Scope<V>) => unknown },
-    options?: SwitchOptions<D>,
-  ): Step<SwitchResult<C, D>> {
-    return switchOn(this, name, on, cases as never, options as never) as Step<SwitchResult<C, D>>;
+    options?: Omit<SwitchOptions<undefined>, 'default'> & { default?: (b: Scope<V>) => RD },
+  ): Step<SwitchResult<C, (b: never) => RD>> {
+    return switchOn(this, name, on, cases as never, options as never) as Step<SwitchResult<C, (b: never) => RD>>;
   }
 
   /** Runs `then` when the condition holds, else `otherwise` (SWITCH on 'true'/'false'). */
-  if<T extends (b: Scope<V>) => unknown, E extends ((b: Scope<V>) => unknown) | undefined = undefined>(
+  if<RT, RE = never>(
     name: string,
     condition: RefBase<boolean | null | undefined> | Expr<unknown>,
-    then: T,
-    otherwise?: E,
+    then: (b: Scope<V>) => RT,
+    otherwise?: (b: Scope<V>) => RE,
     options?: StepOptions,
-  ): Step<ResultOf<ReturnType<T>> | (E extends (b: Scope<V>) => infer R ? ResultOf<R> : never)> {
+  ): Step<ResultOf<RT> | ResultOf<RE>> {
     return ifThen(this, name, condition, then as never, otherwise as never, options) as never;
   }
 
   /** Runs branches in parallel and joins them (FORK_JOIN + JOIN). Returns each branch's result. */
-  parallel<B extends Record<string, (b: Scope<V>) => unknown>>(name: string, branches: B, options?: StepOptions): BranchResults<B> {
+  parallel<B extends Record<string, (b: Scope<V>) => unknown>>(name: string, branches: B, options?: ParallelOptions): BranchResults<B> {
     return parallel(this, name, branches as never, options) as BranchResults<B>;
   }
 
@@ -238,7 +242,7 @@ export class Scope<V = Record<string, unknown>> implements ScopeLike {
    * Continues with the output of the first of `joinOn` that ran, else of `defaultJoinOn`
    * (EXCLUSIVE_JOIN); typically the last steps of switch branches of which one is taken.
    */
-  exclusiveJoin<const J extends readonly Step<unknown>[], const D extends readonly Step<unknown>[] = []>(
+  exclusiveJoin<const J extends readonly JoinableStep[], const D extends readonly JoinableStep[] = []>(
     name: string,
     options: ExclusiveJoinOptions<J, D>,
   ): Step<OutputOf<J[number] | D[number]>> {

@@ -19,7 +19,7 @@ export interface StepOptionsIR {
   readonly policy?: PolicyOverrides;
   readonly rateLimited?: boolean;
   /** The WorkflowTask's `name` when it differs from what the builder derives (imported tasks). */
-  readonly taskName?: string;
+  readonly conductorName?: string;
   /** WorkflowTask fields baton has no option for, written as given after the builder's own. */
   readonly fields?: Readonly<Record<string, Json>>;
 }

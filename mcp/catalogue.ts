@@ -196,12 +196,17 @@ function buildTool(
   }
   const latest = Math.max(...versions.keys());
   const newest = entries.find((e) => versionOf(e) === latest)!;
-  const current = versions.get(latest)!;
-  const inputSchema = workflowToolInputSchema(current.inputSchema, {
-    maxWaitSeconds: options.maxWaitSeconds,
-    versions: [...versions.keys()].sort((a, b) => a - b),
-    inputOptional: acceptsEmpty(current.checkInput),
-  });
+  const sorted = [...versions.keys()].sort((a, b) => a - b);
+  const wrapperOf = (version: WorkflowVersion) =>
+    workflowToolInputSchema(version.inputSchema, { maxWaitSeconds: options.maxWaitSeconds, versions: sorted, inputOptional: acceptsEmpty(version.checkInput) });
+  // Advertised: the newest version's input. A call naming an older version is checked
+  // against that version's own input schema.
+  const inputSchema = wrapperOf(versions.get(latest)!);
+  const checks = new Map([...versions.values()].map((v) => [v.version, v.version === latest ? compileSchema(inputSchema) : compileSchema(wrapperOf(v))]));
+  const checkArguments: Check = (args) => {
+    const asked = (args as { version?: unknown } | null)?.version;
+    return (typeof asked === 'number' ? checks.get(asked) : undefined)?.(args) ?? checks.get(latest)!(args);
+  };
   const tool: Tool = {
     name,
     ...(newest.title !== undefined && { title: newest.title }),
@@ -217,7 +222,7 @@ function buildTool(
     latest,
     versions,
     tool,
-    checkArguments: compileSchema(inputSchema),
+    checkArguments,
     readOnly: newest.annotations?.readOnlyHint === true,
   };
 }

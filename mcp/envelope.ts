@@ -95,11 +95,15 @@ export function failureOf(run: ConductorRun): Failure | null {
   };
 }
 
+/** An open task that only a signal moves on (a WAIT with a duration or date ends by itself). */
+export function awaitsSignal(task: ConductorTask): boolean {
+  if (!OPEN_TASK.has(task.status) || !SIGNALLABLE_TASK_TYPES.includes(task.taskType)) return false;
+  return !(task.taskType === 'WAIT' && (task.inputData?.duration !== undefined || task.inputData?.until !== undefined));
+}
+
 export function waitingOn(run: ConductorRun): WaitingTask[] {
   if (run.status !== 'RUNNING' || !run.tasks) return [];
-  return run.tasks
-    .filter((t) => OPEN_TASK.has(t.status) && SIGNALLABLE_TASK_TYPES.includes(t.taskType))
-    .map((t) => ({ taskRef: t.referenceTaskName, taskType: t.taskType }));
+  return run.tasks.filter(awaitsSignal).map((t) => ({ taskRef: t.referenceTaskName, taskType: t.taskType }));
 }
 
 export interface EnvelopeOptions {

@@ -14,8 +14,6 @@ import { writeTools } from './tools/write-tools.js';
 
 const RUN_TOOL_ORDER: readonly string[] = Object.values(TOOL);
 
-export const RUN_TOOL_NAMES: ReadonlySet<string> = new Set(RUN_TOOL_ORDER);
-
 export class ToolRegistry {
   private readonly runTools: readonly ServedTool[];
   private built: { revision: string; all: readonly ServedTool[]; byName: ReadonlyMap<string, ServedTool> } | undefined;

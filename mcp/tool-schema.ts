@@ -34,7 +34,11 @@ export function controlFieldSchemas(options: { maxWaitSeconds: number; versions:
       pattern: SAFE_ID_PATTERN,
       description: 'Same key, same run: a repeated call returns the run the first one started',
     },
-    version: { type: 'integer', enum: [...options.versions], description: `Workflow version (default ${Math.max(...options.versions)})` },
+    version: {
+      type: 'integer',
+      enum: [...options.versions],
+      description: `Workflow version (default ${Math.max(...options.versions)}${options.versions.length > 1 ? '; an older one takes its own input, see baton_describe_workflow' : ''})`,
+    },
   };
 }
 

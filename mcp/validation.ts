@@ -109,12 +109,15 @@ function describe(error: ErrorObject): Problem {
 }
 
 // anyOf/oneOf report every branch's error and then their own; the branch noise helps nobody.
+// zod gives string formats a regular expression too; the format says it better.
 function describeErrors(errors: readonly ErrorObject[]): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath);
+  const formats = new Set(errors.filter((e) => e.keyword === 'format').map((e) => e.instancePath));
   for (const error of errors) {
     if (error.keyword !== 'anyOf' && error.keyword !== 'oneOf' && unions.some((u) => error.schemaPath.startsWith(`${u}/`))) continue;
+    if (error.keyword === 'pattern' && formats.has(error.instancePath)) continue;
     const problem = error.keyword === 'anyOf' || error.keyword === 'oneOf' ? { path: pathOf(error.instancePath), message: 'matches none of the allowed shapes' } : describe(error);
     const key = `${problem.path}\u0000${problem.message}`;
     if (seen.has(key)) continue;

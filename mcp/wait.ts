@@ -1,16 +1,14 @@
 /**
  * Waiting for a run, bounded: polls Conductor with a growing interval until the run stops
- * (finished, paused, or, when asked, blocked on a WAIT/HUMAN task), the time is up, or the
- * client cancels. Reports progress to clients that asked for it.
+ * (finished, paused, or blocked on a WAIT/HUMAN task only a signal moves on: waiting longer
+ * would change nothing), the time is up, or the client cancels. Reports progress to clients
+ * that asked for it.
  */
 import { waitingOn } from './envelope.js';
 import { type ConductorRun, type Runs, isTerminal } from './runs.js';
 
-export type WaitUntil = 'finished' | 'blocked';
-
 export interface WaitOptions {
   readonly timeoutMs: number;
-  readonly until: WaitUntil;
   readonly signal?: AbortSignal;
   /** Called after every poll of a run that has not stopped yet. */
   readonly onProgress?: (run: ConductorRun, elapsedMs: number) => Promise<void> | void;
@@ -25,9 +23,8 @@ export interface WaitOutcome {
   readonly timedOut: boolean;
 }
 
-export function hasStopped(run: ConductorRun, until: WaitUntil): boolean {
-  if (isTerminal(run.status) || run.status === 'PAUSED') return true;
-  return until === 'blocked' && waitingOn(run).length > 0;
+export function hasStopped(run: ConductorRun): boolean {
+  return isTerminal(run.status) || run.status === 'PAUSED' || waitingOn(run).length > 0;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -43,26 +40,22 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * `first` is a run already fetched (e.g. with the request that started it), saving a poll.
- * Tasks are fetched only when they matter: to see blocked tasks, or for progress messages.
- */
+/** `first` is the run already fetched with its tasks, saving a poll. */
 export async function waitForRun(runs: Runs, workflowId: string, options: WaitOptions, first?: ConductorRun): Promise<WaitOutcome> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
-  const withTasks = options.until === 'blocked' || options.onProgress !== undefined;
   let interval = options.initialIntervalMs ?? 100;
   const maxInterval = options.maxIntervalMs ?? 1000;
-  let run = first ?? (await runs.get(workflowId, withTasks));
+  let run = first ?? (await runs.get(workflowId, true));
   for (;;) {
-    if (hasStopped(run, options.until)) return { run, timedOut: false };
+    if (hasStopped(run)) return { run, timedOut: false };
     const left = deadline - Date.now();
     if (left <= 0 || options.signal?.aborted) return { run, timedOut: true };
     await options.onProgress?.(run, Date.now() - started);
     await sleep(Math.min(interval, left), options.signal);
     interval = Math.min(interval * 2, maxInterval);
     if (options.signal?.aborted) return { run, timedOut: true };
-    run = await runs.get(workflowId, withTasks);
+    run = await runs.get(workflowId, true);
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Conductor } from '../runtime/conductor.js';
 import { type ApplyResult, applyPlan } from './apply.js';
 import type { DefinitionSet } from './definitions.js';
+import { type MissingDependency, missingDependencies } from './dependencies.js';
 import { type OnConflict, type Plan, blockedWorkflows, hasChanges, makePlan } from './plan.js';
 import { type Reporter, quietReporter } from './progress.js';
 import { readServerState } from './server-state.js';
@@ -18,11 +19,13 @@ export interface RegisterOptions {
   readonly dryRun?: boolean;
   readonly reporter?: Reporter;
   /** Called with the plan before anything is written (to show it first). */
-  readonly onPlan?: (plan: Plan) => void;
+  readonly onPlan?: (plan: Plan, missing: readonly MissingDependency[]) => void;
 }
 
 export interface RegisterOutcome {
   readonly plan: Plan;
+  /** Sub-workflows called but neither in the project nor on the server (a warning). */
+  readonly missing: readonly MissingDependency[];
   /** Absent when nothing was attempted (dry run, refused by the version policy, nothing to do). */
   readonly result?: ApplyResult;
   /**
@@ -42,16 +45,17 @@ export async function registerDefinitions(options: RegisterOptions): Promise<Reg
   timingsMs.read = performance.now() - t;
   t = performance.now();
   const plan = makePlan(options.definitions, state, options.onConflict ?? 'fail');
+  const missing = missingDependencies(options.definitions, state);
   timingsMs.plan = performance.now() - t;
   reporter.finish();
-  options.onPlan?.(plan);
+  options.onPlan?.(plan, missing);
   const blocked = blockedWorkflows(plan).length > 0;
-  if (options.dryRun) return { plan, exitCode: blocked ? 1 : hasChanges(plan) ? 2 : 0, timingsMs };
-  if (blocked) return { plan, exitCode: 1, timingsMs };
-  if (!hasChanges(plan)) return { plan, exitCode: 0, timingsMs };
+  if (options.dryRun) return { plan, missing, exitCode: blocked ? 1 : hasChanges(plan) ? 2 : 0, timingsMs };
+  if (blocked) return { plan, missing, exitCode: 1, timingsMs };
+  if (!hasChanges(plan)) return { plan, missing, exitCode: 0, timingsMs };
   t = performance.now();
   const result = await applyPlan(options.conductor, plan, options.definitions.locator, reporter);
   reporter.finish();
   timingsMs.apply = performance.now() - t;
-  return { plan, result, exitCode: result.failures.length > 0 ? 1 : 0, timingsMs };
+  return { plan, missing, result, exitCode: result.failures.length > 0 ? 1 : 0, timingsMs };
 }

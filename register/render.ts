@@ -4,19 +4,44 @@
  */
 import type { ApplyResult } from './apply.js';
 import type { FieldChange, TaskChange } from './diff.js';
-import { preview } from './json.js';
+import { type Json, preview } from './json.js';
 import type { SourceLocator } from './locate.js';
 import { type Plan, type PlanItem, type WorkflowPlan, blockedWorkflows, planItems } from './plan.js';
 import { type Failure, formatFailure } from './server-errors.js';
 
 const SYMBOL = { create: '+', update: '~', unchanged: '=' } as const;
 
+/** Where two long strings part, with a little context on each side. */
+function stringChange(before: string, after: string): string {
+  let at = 0;
+  while (at < before.length && at < after.length && before[at] === after[at]) at++;
+  const cut = (text: string) => {
+    const start = Math.max(0, at - 12);
+    const piece = text.slice(start, at + 28);
+    return `${start > 0 ? '…' : ''}${JSON.stringify(piece).slice(1, -1)}${at + 28 < text.length ? '…' : ''}`;
+  };
+  return `changed at character ${at + 1} (${before.length} → ${after.length} characters): "${cut(before)}" → "${cut(after)}"`;
+}
+
+/** Lists of names (inputKeys, inputParameters, joinOn): which were added and removed. */
+function listChange(before: readonly Json[], after: readonly Json[]): string | undefined {
+  if (![...before, ...after].every((v) => typeof v === 'string' || typeof v === 'number')) return undefined;
+  const added = after.filter((v) => !before.includes(v));
+  const removed = before.filter((v) => !after.includes(v));
+  if (added.length === 0 && removed.length === 0) return `reordered: ${preview(after as Json, 60)}`;
+  return [added.length > 0 ? `+ ${added.join(', ')}` : '', removed.length > 0 ? `- ${removed.join(', ')}` : ''].filter(Boolean).join('  ');
+}
+
 function fieldLine(change: FieldChange): string {
-  if (change.before === undefined) return `${change.path}: ${preview(change.after)} (added)`;
-  if (change.after === undefined) return `${change.path}: ${preview(change.before)} (removed)`;
-  const long = typeof change.before === 'string' && typeof change.after === 'string' && (change.before.length > 60 || change.after.length > 60);
-  if (long) return `${change.path}: changed (${(change.before as string).length} → ${(change.after as string).length} characters)`;
-  return `${change.path}: ${preview(change.before, 50)} → ${preview(change.after, 50)}`;
+  const { before, after } = change;
+  if (before === undefined) return `${change.path}: ${preview(after)} (added)`;
+  if (after === undefined) return `${change.path}: ${preview(before)} (removed)`;
+  if (typeof before === 'string' && typeof after === 'string' && (before.length > 50 || after.length > 50)) return `${change.path}: ${stringChange(before, after)}`;
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const list = listChange(before, after);
+    if (list) return `${change.path}: ${list}`;
+  }
+  return `${change.path}: ${preview(before, 50)} → ${preview(after, 50)}`;
 }
 
 function taskLines(change: TaskChange): string[] {

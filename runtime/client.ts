@@ -167,7 +167,7 @@ export function createClient(connection?: Conductor | ConnectionOptions): BatonC
         { query: { waitForSeconds: held }, retry: false, timeoutMs: (held + 30) * 1000 },
       );
       const status = String(run.status) as WorkflowStatus;
-      if (TERMINAL_WORKFLOW.has(status) || Date.now() - since >= waitSeconds * 1000) return fetchExecution(run.workflowId, workflow.output);
+      if (TERMINAL_WORKFLOW.has(status) || Date.now() - since >= waitSeconds * 1000) return fetchExecution(run.workflowId, workflow.output) as never;
       return waitFor(run.workflowId, workflow.output, options, since) as never;
     },
 

@@ -1,10 +1,12 @@
-// Builds dist/: the CLI and the authoring API as ES module bundles (dependencies stay external).
+// Builds dist/: the CLI, the authoring API ('baton'), the runtime for workers and clients
+// ('baton/runtime') and the workflow test helper ('baton/testing') as ES module bundles
+// (dependencies stay external).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'cli/main.ts', dsl: 'dsl/index.ts' },
+  entryPoints: { cli: 'cli/main.ts', dsl: 'dsl/index.ts', runtime: 'runtime/index.ts', testing: 'runtime/testing.ts' },
   bundle: true,
   splitting: true,
   format: 'esm',

@@ -15,11 +15,21 @@ import type { BlockMode, StepBase } from '../ir/step.js';
 import type { PathSegment } from '../ir/value.js';
 import type { StepOptions } from '../dsl/options.js';
 import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
-import { type Step, makeStep, stepNode } from '../dsl/step.js';
+import type { RefBase } from '../dsl/ref.js';
+import { STEP, type Step, makeStep } from '../dsl/step.js';
 import { registryLookup } from './lookup.js';
 import type { CheckContext, ConductorTask, TaskTypeModule } from './types.js';
 
-export interface ExclusiveJoinOptions<J extends readonly Step<unknown>[], D extends readonly Step<unknown>[]> extends StepOptions {
+/**
+ * What the join needs of a step handle. A `Step<O>` is invariant in O (its output reference has
+ * a field per property), so the constraint names only the covariant parts.
+ */
+export interface JoinableStep<O = unknown> {
+  readonly [STEP]: StepBase;
+  readonly output: RefBase<O>;
+}
+
+export interface ExclusiveJoinOptions<J extends readonly JoinableStep[], D extends readonly JoinableStep[]> extends StepOptions {
   /** The steps to continue from, in the order they are tried. */
   joinOn: J;
   /** Steps tried, in order, when none of `joinOn` ran. */
@@ -27,7 +37,7 @@ export interface ExclusiveJoinOptions<J extends readonly Step<unknown>[], D exte
 }
 
 /** The output type of a step handle. */
-export type OutputOf<S> = S extends Step<infer O> ? O : never;
+export type OutputOf<S> = S extends { readonly output: RefBase<infer O> } ? O : never;
 
 export interface ExclusiveJoinNode extends StepBase {
   readonly kind: 'exclusiveJoin';
@@ -36,7 +46,7 @@ export interface ExclusiveJoinNode extends StepBase {
   readonly defaultJoinOn: readonly StepBase[];
 }
 
-export function exclusiveJoin<J extends readonly Step<unknown>[], D extends readonly Step<unknown>[] = []>(
+export function exclusiveJoin<J extends readonly JoinableStep[], D extends readonly JoinableStep[] = []>(
   scope: ScopeLike,
   name: string,
   options: ExclusiveJoinOptions<J, D>,
@@ -48,25 +58,22 @@ export function exclusiveJoin<J extends readonly Step<unknown>[], D extends read
     loc: r.loc,
     input: {},
     options: r.options,
-    joinOn: options.joinOn.map(stepNode),
-    defaultJoinOn: (options.defaultJoinOn ?? []).map(stepNode),
+    joinOn: options.joinOn.map((s) => s[STEP]),
+    defaultJoinOn: (options.defaultJoinOn ?? []).map((s) => s[STEP]),
   });
   return makeStep(node);
 }
 
 interface Placed {
-  /** Position in a depth-first walk of the workflow. */
-  readonly order: number;
   /** The steps enclosing this one, outermost first, with the mode of the block it sits in. */
   readonly enclosing: readonly { readonly owner: StepBase; readonly mode: BlockMode }[];
 }
 
 function placeSteps(steps: readonly StepBase[]): Map<StepBase, Placed> {
   const placed = new Map<StepBase, Placed>();
-  let order = 0;
   const walk = (list: readonly StepBase[], enclosing: Placed['enclosing']) => {
     for (const step of list) {
-      placed.set(step, { order: order++, enclosing });
+      placed.set(step, { enclosing });
       for (const block of registryLookup().blocksOf(step)) walk(block.steps, [...enclosing, { owner: step, mode: block.mode }]);
     }
   };
@@ -87,10 +94,6 @@ function checkTargets(node: ExclusiveJoinNode, ctx: CheckContext): void {
     const where = placed.get(target);
     if (!where || !self) {
       ctx.report(node.loc, 'exclusive-join-unknown-step', `exclusiveJoin '${node.ref}' joins on '${target.ref}', which is not a step of workflow '${ctx.workflow.name}'`, 'join on steps recorded in this workflow');
-      continue;
-    }
-    if (where.order >= self.order || self.enclosing.some((e) => e.owner === target)) {
-      ctx.report(node.loc, 'exclusive-join-order', `exclusiveJoin '${node.ref}' joins on '${target.ref}', which does not run before it`, 'place the exclusive join after the steps it joins on');
       continue;
     }
     // A step inside a loop or for-each body that does not also hold the join runs under other

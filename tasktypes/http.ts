@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { StepBase } from '../ir/step.js';
-import type { Value } from '../ir/value.js';
+import type { Json, Value } from '../ir/value.js';
 import type { In } from '../dsl/input.js';
 import type { StepOptions } from '../dsl/options.js';
 import type { RefBase } from '../dsl/ref.js';
@@ -64,8 +64,9 @@ export function http<O extends z.ZodType = z.ZodUnknown>(
   const request: Record<string, unknown> = { uri: options.uri, method: options.method };
   if (options.headers !== undefined) request.headers = options.headers;
   if (options.body !== undefined) request.body = options.body;
-  request.accept = options.accept ?? 'application/json';
-  request.contentType = options.contentType ?? 'application/json';
+  // The JSON defaults are added when lowering, unless the workflow preserves its settings.
+  if (options.accept !== undefined) request.accept = options.accept;
+  if (options.contentType !== undefined) request.contentType = options.contentType;
   if (options.connectionTimeOutMs !== undefined) request.connectionTimeOut = options.connectionTimeOutMs;
   if (options.readTimeOutMs !== undefined) request.readTimeOut = options.readTimeOutMs;
   const node: HttpNode = record(r, {
@@ -82,6 +83,18 @@ export function http<O extends z.ZodType = z.ZodUnknown>(
 }
 
 const ABSOLUTE_URL = /^https?:\/\/[^/\s]+/i;
+
+const JSON_MEDIA = 'application/json';
+
+/** The request with Accept and Content-Type defaulting to JSON, keys in their usual order. */
+function withJsonDefaults(request: { [key: string]: Json }): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  for (const key of ['uri', 'method', 'headers', 'body']) if (key in request) out[key] = request[key]!;
+  out.accept = request.accept ?? JSON_MEDIA;
+  out.contentType = request.contentType ?? JSON_MEDIA;
+  for (const [key, value] of Object.entries(request)) if (!(key in out)) out[key] = value;
+  return out;
+}
 
 export const httpType: TaskTypeModule<HttpNode> = {
   kind: 'http',
@@ -115,6 +128,8 @@ export const httpType: TaskTypeModule<HttpNode> = {
       body: node.bodySchema ?? z.unknown(),
     }),
   lower(node, ctx) {
-    return [ctx.task(node, node.name, 'HTTP', { inputParameters: { http_request: ctx.values(node.request) } })];
+    const request = ctx.values(node.request);
+    const http_request = ctx.workflow.preserveSettings ? request : withJsonDefaults(request);
+    return [ctx.task(node, node.name, 'HTTP', { inputParameters: { http_request } })];
   },
 };

@@ -18,11 +18,18 @@ export interface InlineNode extends StepBase {
   readonly kind: 'inline';
   readonly expr: ExprIR;
   readonly resultSchema?: z.ZodType;
+  /** The evaluator named in the task (graaljs when absent). */
+  readonly evaluatorType?: InlineEvaluator;
 }
+
+/** 'javascript' is the older name of the same GraalJS evaluator, kept by imported definitions. */
+export type InlineEvaluator = 'graaljs' | 'javascript';
 
 export interface InlineOptions<O extends z.ZodType> extends StepOptions {
   /** Schema of `result`, when the function's return type is not enough (or for text scripts). */
   output?: O;
+  /** The evaluator the task names (default 'graaljs'). */
+  evaluatorType?: InlineEvaluator;
 }
 
 export function inline<const P extends Record<string, unknown>, R>(
@@ -42,6 +49,7 @@ export function inline<const P extends Record<string, unknown>, R>(
     options: r.options,
     expr: expr[EXPR],
     ...(options?.output !== undefined && { resultSchema: options.output }),
+    ...(options?.evaluatorType !== undefined && { evaluatorType: options.evaluatorType }),
   });
   return makeStep(node);
 }
@@ -62,7 +70,7 @@ export const inlineType: TaskTypeModule<InlineNode> = {
   lower(node, ctx) {
     return [
       ctx.task(node, node.ref, 'INLINE', {
-        inputParameters: { ...ctx.values(node.expr.params), evaluatorType: 'graaljs', expression: escapeText(node.expr.source) },
+        inputParameters: { ...ctx.values(node.expr.params), evaluatorType: node.evaluatorType ?? 'graaljs', expression: escapeText(node.expr.source) },
       }),
     ];
   },

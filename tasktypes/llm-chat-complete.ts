@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import type { In } from '../dsl/input.js';
 import type { StepOptions } from '../dsl/options.js';
+import type { RefBase } from '../dsl/ref.js';
 import type { ScopeLike } from '../dsl/scope-kit.js';
 import type { Step } from '../dsl/step.js';
 import {
@@ -61,14 +62,14 @@ export interface ChatCompleteOptions<O extends z.ZodType> extends StepOptions, S
   llmProvider: In<LlmProvider>;
   model: In<string>;
   /** The conversation so far; the last message should be the user's. */
-  messages: In<ChatMessage[]>;
+  messages: In<ChatMessage[]> | RefBase<readonly ChatMessage[]>;
   /** The system prompt, put before the messages. */
   instructions?: In<string>;
   /** Values for `${name}` placeholders in instructions and messages. */
   promptVariables?: Record<string, unknown>;
   /** Fail the task unless the reply is a JSON object (the prompt should ask for JSON). */
   jsonOutput?: boolean;
-  tools?: In<ToolSpec[]>;
+  tools?: In<ToolSpec[]> | RefBase<readonly ToolSpec[]>;
   /** Earlier steps whose outputs join the conversation, by reference name, with their role. */
   participants?: Record<string, ChatRole>;
   /** Token budget for extended thinking (Anthropic, Gemini). */

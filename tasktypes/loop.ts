@@ -16,7 +16,7 @@ import { EXPR, type Expr, type ExprIR, isExpr } from '../dsl/expr.js';
 import type { Resolved } from '../dsl/input.js';
 import type { Scope } from '../dsl/scope.js';
 import { escapeText } from '../compiler/expressions.js';
-import { checkExpr } from './script.js';
+import { checkExpr, syntaxError } from './script.js';
 import type { ConductorTask, PlacedValue, TaskTypeModule } from './types.js';
 
 type ResultOf<R> = [R] extends [void | undefined] ? never : R extends Step<infer O> ? O : Resolved<R>;
@@ -28,6 +28,15 @@ export interface LoopOptions<R> extends StepOptions {
   while?: (last: Ref<ResultOf<R>>, iteration: Ref<number>) => Expr<unknown> | RefBase<boolean | null | undefined>;
   /** Keep only the last N passes' tasks in the execution (Conductor's keepLastN). */
   keepLastN?: number;
+  /**
+   * Conductor's own loopCondition, used as written instead of `while` and `maxIterations` (an
+   * imported definition): JavaScript the server evaluates after every pass, with `$` holding the
+   * loop's `input` and each body task's output under its reference, e.g.
+   * `$.poll['status'] != 'DONE'`. Prefer `while`, which is typed.
+   */
+  loopCondition?: string;
+  /** The loop task's own input parameters, read by `loopCondition` as `$.<name>`. */
+  input?: Record<string, unknown>;
 }
 
 export interface LoopStep<O> extends Step<O> {
@@ -44,6 +53,8 @@ export interface LoopNode extends StepBase {
   readonly keepLastN?: number;
   /** Set for loopOver: the list walked, one element per pass. */
   readonly over?: Value;
+  /** Conductor's loopCondition as written, with the loop's `input`; replaces the generated one. */
+  readonly loopCondition?: string;
 }
 
 export const itemRef = (ref: string) => `${ref}_item`;
@@ -71,11 +82,14 @@ function finish<R>(r: Recording, body: StepBase[], result: unknown, options: Loo
       };
     }
   }
+  if (options?.loopCondition !== undefined && (options.while || options.maxIterations !== undefined || over)) {
+    r.problem('loop-condition-mixed', `loop '${r.ref}' has loopCondition besides while, maxIterations or a list`, 'loopCondition is the whole condition as Conductor reads it; drop the others or drop loopCondition');
+  }
   const node: LoopNode = record(r, {
     kind: 'loop',
     ref: r.ref,
     loc: r.loc,
-    input: {},
+    input: r.values(options?.input ?? {}, 'input'),
     options: r.options,
     body,
     ...(resultValue !== undefined && { result: resultValue }),
@@ -83,6 +97,7 @@ function finish<R>(r: Recording, body: StepBase[], result: unknown, options: Loo
     ...(options?.maxIterations !== undefined && { maxIterations: options.maxIterations }),
     ...(options?.keepLastN !== undefined && { keepLastN: options.keepLastN }),
     ...(over !== undefined && { over }),
+    ...(options?.loopCondition !== undefined && { loopCondition: options.loopCondition }),
   });
   const step = makeStep<ResultOf<R>>(node);
   return { ...step, [STEP]: node, output: alias(), iteration };
@@ -149,6 +164,11 @@ export const loopType: TaskTypeModule<LoopNode> = {
       ctx.report(node.loc, 'loop-empty', `loop '${node.ref}' has an empty body`, 'Conductor requires at least one task in loopOver');
     }
     if (node.condition) checkExpr(node.condition, node.loc, ctx, `while condition of '${node.ref}'`);
+    if (node.loopCondition !== undefined) {
+      const error = syntaxError(node.loopCondition);
+      if (error) ctx.report(node.loc, 'script-syntax', `loopCondition of '${node.ref}' is not valid JavaScript: ${error}`, 'the server fails the loop when it evaluates it', 'warning');
+      return;
+    }
     if (!node.over && node.maxIterations === undefined && node.condition) {
       ctx.report(node.loc, 'loop-unbounded', `loop '${node.ref}' has no maxIterations`, 'add maxIterations so a condition that never turns false cannot run forever', 'warning');
     }
@@ -160,7 +180,7 @@ export const loopType: TaskTypeModule<LoopNode> = {
     }
   },
   lower(node, ctx) {
-    const inputParameters: Record<string, unknown> = {};
+    const inputParameters: Record<string, unknown> = { ...ctx.values(node.input) };
     if (node.condition) Object.assign(inputParameters, ctx.values(node.condition.params));
     if (node.over) inputParameters.items = ctx.value(node.over);
     if (node.keepLastN !== undefined) inputParameters.keepLastN = node.keepLastN;
@@ -180,7 +200,7 @@ export const loopType: TaskTypeModule<LoopNode> = {
     }
     const doWhile = ctx.task(node, node.ref, 'DO_WHILE', {
       inputParameters: inputParameters as ConductorTask,
-      loopCondition: conditionScript(node),
+      loopCondition: node.loopCondition ?? conditionScript(node),
       loopOver: body,
     });
     if (!node.over) return [doWhile];

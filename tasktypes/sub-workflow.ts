@@ -19,8 +19,11 @@ import type { TaskTypeModule } from './types.js';
 export interface SubWorkflowOptions extends StepOptions {
   /** Embed the child's definition in this workflow instead of referring to it by name. */
   inline?: boolean;
-  /** Pin a version other than the child object's own. */
-  version?: number;
+  /**
+   * Pin a version other than the child object's own, or 'latest' to leave the version out, so
+   * every run starts the newest version registered on the server at that moment.
+   */
+  version?: number | 'latest';
   /** Task-to-domain mapping for the child run. */
   taskToDomain?: Record<string, string>;
 }
@@ -33,6 +36,8 @@ export interface SubWorkflowNode extends StepBase {
   /** The child's IR when inlined. */
   readonly inlineDefinition?: WorkflowIR;
   readonly taskToDomain?: Readonly<Record<string, string>>;
+  /** No version is written: the server runs its newest version of the child. */
+  readonly latest?: boolean;
 }
 
 export function subWorkflow<I extends z.ZodType, O extends z.ZodType>(
@@ -59,11 +64,12 @@ export function subWorkflow<I extends z.ZodType, O extends z.ZodType>(
     loc: r.loc,
     input: r.values(input as object, 'input'),
     options: r.options,
-    workflow: { name: child.name, version: options?.version ?? child.version, external: definition.external },
+    workflow: { name: child.name, version: typeof options?.version === 'number' ? options.version : child.version, external: definition.external },
     inputSchema: child.input,
     outputSchema: child.output,
     ...(inlineDefinition !== undefined && { inlineDefinition }),
     ...(options?.taskToDomain !== undefined && { taskToDomain: options.taskToDomain }),
+    ...(options?.version === 'latest' && { latest: true }),
   });
   return makeCompensableStep(node, r.recorder);
 }
@@ -82,13 +88,14 @@ export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
         `sub-workflow '${node.workflow.name}' is not built by this project`,
         'export it from a workflow file, declare it with externalWorkflow(), or pass { inline: true }',
       );
-    } else if (!node.inlineDefinition && !node.workflow.external && !ctx.findWorkflow(node.workflow.name, node.workflow.version)) {
+    } else if (!node.inlineDefinition && !node.workflow.external && !node.latest && !ctx.findWorkflow(node.workflow.name, node.workflow.version)) {
       ctx.report(node.loc, 'sub-workflow-version', `sub-workflow '${node.workflow.name}' has no version ${node.workflow.version} in this project`, 'use a version that a workflow file defines');
     }
   },
   outputSchema: (node) => node.outputSchema,
   lower(node, ctx) {
-    const subWorkflowParam: Record<string, unknown> = { name: node.workflow.name, version: node.workflow.version };
+    const subWorkflowParam: Record<string, unknown> = { name: node.workflow.name };
+    if (!node.latest) subWorkflowParam.version = node.workflow.version;
     if (node.inlineDefinition) subWorkflowParam.workflowDefinition = ctx.inlineWorkflow(node.inlineDefinition);
     if (node.taskToDomain) subWorkflowParam.taskToDomain = { ...node.taskToDomain };
     return [

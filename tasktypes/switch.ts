@@ -44,7 +44,15 @@ export type Cases<V> = { readonly [K in CaseKeys<V>]?: Branch };
 export interface SwitchOptions<D extends Branch | undefined> extends StepOptions {
   /** The branch taken when no case matches. */
   default?: D;
+  /**
+   * How the server evaluates a `js(params, source)` selector: 'graaljs' (default), 'javascript'
+   * (the older name of the same), or 'value-param', where `source` names the parameter whose
+   * value picks the case (Conductor's own form, kept by imported definitions).
+   */
+  evaluatorType?: SwitchEvaluator;
 }
+
+export type SwitchEvaluator = 'graaljs' | 'javascript' | 'value-param';
 
 export interface SwitchCaseIR {
   readonly key: string;
@@ -62,6 +70,8 @@ export interface SwitchNode extends StepBase {
   readonly hasResult: boolean;
   /** `if` compiles its condition to 'true'/'false' cases. */
   readonly form: 'switch' | 'if';
+  /** How a script selector is evaluated (graaljs when absent). */
+  readonly evaluatorType?: SwitchEvaluator;
 }
 
 function runBranch(r: Recording, branch: Branch | undefined): { steps: StepBase[]; result?: Value } {
@@ -82,7 +92,7 @@ function build(
   on: SwitchNode['on'] | ((r: Recording) => SwitchNode['on']),
   cases: Record<string, Branch | undefined>,
   fallback: Branch | undefined,
-  options: StepOptions | undefined,
+  options: SwitchOptions<Branch | undefined> | undefined,
   form: SwitchNode['form'],
 ): Step<unknown> {
   const r = begin(scope, name, options);
@@ -106,6 +116,7 @@ function build(
     defaultCase,
     hasResult,
     form,
+    ...(options?.evaluatorType !== undefined && { evaluatorType: options.evaluatorType }),
   });
   return makeStep(node);
 }
@@ -190,7 +201,10 @@ export const switchType: TaskTypeModule<SwitchNode> = {
     return values;
   },
   check(node, ctx) {
-    if (node.on.kind === 'script') checkExpr(node.on.expr, node.loc, ctx, `condition of '${node.ref}'`);
+    if (node.on.kind === 'script' && node.evaluatorType !== 'value-param') checkExpr(node.on.expr, node.loc, ctx, `condition of '${node.ref}'`);
+    if (node.evaluatorType !== undefined && node.on.kind !== 'script') {
+      ctx.report(node.loc, 'switch-evaluator', `switch '${node.ref}' sets evaluatorType but selects by a reference`, 'evaluatorType applies to a js(params, source) selector');
+    }
     if (node.cases.length === 0) {
       ctx.report(node.loc, 'switch-no-cases', `switch '${node.ref}' has no cases`, 'Conductor requires at least one case; add one, or drop the switch');
     }
@@ -207,7 +221,7 @@ export const switchType: TaskTypeModule<SwitchNode> = {
     const fields: ConductorTask =
       node.on.kind === 'value'
         ? { inputParameters: { switchCaseValue: ctx.value(node.on.value) }, evaluatorType: 'value-param', expression: 'switchCaseValue' }
-        : { inputParameters: ctx.values(node.on.expr.params), evaluatorType: 'graaljs', expression: node.on.expr.source };
+        : { inputParameters: ctx.values(node.on.expr.params), evaluatorType: node.evaluatorType ?? 'graaljs', expression: node.on.expr.source };
     const tasks = [
       ctx.task(node, node.ref, 'SWITCH', { ...fields, decisionCases, defaultCase: ctx.block(node.defaultCase.steps) }),
     ];

@@ -62,7 +62,7 @@ export function checkWholeNumber(
   const n = literalNumber(value);
   if (n === undefined) return;
   if (!Number.isInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
     ctx.report(loc, code, `${what} is ${n}`, `use a whole number ${range}`);
   }
 }

@@ -36,10 +36,7 @@ export default workflow(
       amountCents: z.number().int().positive().describe('Order total, in the smallest currency unit'),
       currency: z.string().length(3).default('EUR').describe('ISO 4217 currency code'),
       shippingAddress: address.describe('Where the parcel goes'),
-      shippingBaseUrl: z
-        .url()
-        .default('https://shipping.example.com')
-        .describe('Base URL of the shipping service (POST /shipments)'),
+      shippingBaseUrl: z.url().default('https://shipping.example.com').describe('Base URL of the shipping service (POST /shipments)'),
     }),
     output: z.object({
       orderId: z.string(),

@@ -97,14 +97,8 @@ export default workflow(
       question: z.string().min(1).max(2_000).describe('The question to research'),
       model: z.string().default('gpt-4o-mini').describe('Model name, as the chat-completions endpoint knows it'),
       maxSteps: z.number().int().min(1).max(10).default(6).describe('Most rounds of model call plus tool call'),
-      llmBaseUrl: z
-        .url()
-        .default('https://llm-gateway.example.com/v1')
-        .describe('OpenAI-compatible API base URL (POST /chat/completions)'),
-      searchBaseUrl: z
-        .url()
-        .default('https://search.example.com')
-        .describe('Base URL of the search service (POST /search)'),
+      llmBaseUrl: z.url().default('https://llm-gateway.example.com/v1').describe('OpenAI-compatible API base URL (POST /chat/completions)'),
+      searchBaseUrl: z.url().default('https://search.example.com').describe('Base URL of the search service (POST /search)'),
     }),
     output: z.object({
       answer: z.string().nullable().describe('The final answer, or null when the step limit came first'),

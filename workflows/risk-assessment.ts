@@ -90,10 +90,7 @@ export default workflow(
       applicationId: z.string().min(1).describe('Loan application to decide on'),
       applicantId: z.string().min(1).describe('Person applying; the credit bureau knows them by this id'),
       amountCents: z.number().int().positive().describe('Requested amount, in the smallest currency unit'),
-      creditBureauBaseUrl: z
-        .url()
-        .default('https://credit-bureau.example.com')
-        .describe('Base URL of the credit bureau (GET /credit-scores/<applicantId>)'),
+      creditBureauBaseUrl: z.url().default('https://credit-bureau.example.com').describe('Base URL of the credit bureau (GET /credit-scores/<applicantId>)'),
     }),
     output: z.object({
       applicationId: z.string(),

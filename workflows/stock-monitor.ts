@@ -23,10 +23,7 @@ export default workflow(
         .default('above')
         .describe('Alert when the price is above the threshold, or below it'),
       alertChannel: z.string().default('#market-alerts').describe('Where alerts go (chat room, pager rotation, e-mail list)'),
-      quoteBaseUrl: z
-        .url()
-        .default('https://quotes.example.com')
-        .describe('Base URL of the market data service (GET /quote?symbol=<symbol>)'),
+      quoteBaseUrl: z.url().default('https://quotes.example.com').describe('Base URL of the market data service (GET /quote?symbol=<symbol>)'),
     }),
     output: z.object({
       symbol: z.string(),

@@ -24,10 +24,7 @@ export default workflow(
     version: 1,
     input: z.object({
       cities: z.array(z.string().min(1)).min(1).max(50).describe('Cities to look up, e.g. ["Lisbon", "Oslo"]'),
-      weatherBaseUrl: z
-        .url()
-        .default('https://weather.example.com')
-        .describe('Base URL of the weather service (GET /weather?city=<name>)'),
+      weatherBaseUrl: z.url().default('https://weather.example.com').describe('Base URL of the weather service (GET /weather?city=<name>)'),
     }),
     output: z.object({
       readings: z.array(reading).describe('One reading per city, in the order the cities were given'),

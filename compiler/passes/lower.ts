@@ -2,7 +2,8 @@
  * Lowering: IR → Conductor JSON. A generic walk that asks each step's task type module to lower
  * it, turning references into `${…}` expressions and attaching explicit retry/timeout settings.
  */
-import type { TaskPolicy } from '../../ir/policy.js';
+import type { PolicyOverrides, TaskPolicy } from '../../ir/policy.js';
+import { TASK_POLICY_KEYS } from '../../ir/policy.js';
 import type { SourceLoc } from '../../ir/source.js';
 import type { StepBase } from '../../ir/step.js';
 import type { TaskDeclIR } from '../../ir/task-decl.js';
@@ -38,8 +39,38 @@ export function declPolicy(table: PolicyTable, decl: TaskDeclIR) {
   return resolvePolicy(table, [profileOf(table, decl.profile), decl.policy]);
 }
 
+/**
+ * What Conductor itself assumes for a setting left out of a task definition. A workflow that
+ * preserves its settings (an imported one) runs with these, not with baton's policy.
+ */
+export const CONDUCTOR_TASK_DEFAULTS: TaskPolicy = Object.freeze({
+  retryCount: 3,
+  retryLogic: 'FIXED',
+  retryDelaySeconds: 60,
+  backoffScaleFactor: 1,
+  maxRetryDelaySeconds: 0,
+  backoffJitterMs: 0,
+  timeoutSeconds: 0,
+  responseTimeoutSeconds: 3600,
+  totalTimeoutSeconds: 0,
+  timeoutPolicy: 'TIME_OUT_WF',
+  pollTimeoutSeconds: 0,
+  rateLimitPerFrequency: 0,
+  rateLimitFrequencyInSeconds: 1,
+  concurrentExecLimit: 0,
+});
+
+/** The settings written explicitly, in TaskDef order, without any default filled in. */
+function explicitPolicy(policy: PolicyOverrides | undefined): ConductorJson {
+  const out: ConductorJson = {};
+  for (const key of TASK_POLICY_KEYS) if (policy?.[key] !== undefined) out[key] = policy[key];
+  return out;
+}
+
 /** The resolved policy of one step, from least to most specific layer. */
 export function stepPolicy(table: PolicyTable, workflow: WorkflowIR, step: StepBase) {
+  // Preserved settings run with the server's own defaults, so they are judged against those.
+  if (workflow.preserveSettings) return resolvePolicy({ ...table, defaults: CONDUCTOR_TASK_DEFAULTS }, [step.options.policy]);
   const decl = (step as { task?: TaskDeclIR }).task;
   const typeProfile = decl?.profile ?? moduleOf(step).defaultProfile;
   return resolvePolicy(table, [
@@ -50,6 +81,22 @@ export function stepPolicy(table: PolicyTable, workflow: WorkflowIR, step: StepB
     profileOf(table, step.options.profile),
     step.options.policy,
   ]);
+}
+
+/**
+ * The registered TaskDef of a worker task declaration: baton's resolved policy, or, for a
+ * declaration that preserves its settings, exactly what it says.
+ */
+export function declTaskDefJson(table: PolicyTable, decl: TaskDeclIR, extra: { description?: string; ownerEmail?: string } = {}): ConductorJson {
+  const inputKeys = topLevelKeys(decl.input);
+  const outputKeys = topLevelKeys(decl.output);
+  if (!decl.preserveSettings) return taskDefJson(decl.name, declPolicy(table, decl).policy, { ...extra, inputKeys, outputKeys });
+  const json: ConductorJson = { name: decl.name };
+  if (extra.description) json.description = extra.description;
+  Object.assign(json, explicitPolicy(decl.policy), { inputKeys, outputKeys });
+  if (decl.ownerEmail) json.ownerEmail = decl.ownerEmail;
+  if (decl.fields) Object.assign(json, decl.fields);
+  return json;
 }
 
 export function taskDefJson(name: string, policy: TaskPolicy, extra: { description?: string; ownerEmail?: string; inputKeys?: string[]; outputKeys?: string[] } = {}): ConductorJson {
@@ -215,10 +262,11 @@ class Lowering implements LowerContext {
   }
 
   task(node: StepBase, name: string, type: string, fields: ConductorTask): ConductorTask {
-    const task: ConductorTask = { name, taskReferenceName: node.ref, type };
+    const o = node.options;
+    const taskName = o.conductorName ?? name;
+    const task: ConductorTask = { name: taskName, taskReferenceName: node.ref, type };
     if (node.options.description) task.description = node.options.description;
     Object.assign(task, fields);
-    const o = node.options;
     if (o.optional) task.optional = true;
     if (o.permissive) task.permissive = true;
     if (o.startDelaySeconds) task.startDelay = o.startDelaySeconds;
@@ -226,20 +274,25 @@ class Lowering implements LowerContext {
     if (o.rateLimited) task.rateLimited = true;
     if (o.cache) task.cacheConfig = { key: this.value(o.cache.key), ttlInSecond: o.cache.ttlSeconds };
     const execution = executionOf(node);
-    if (execution === 'system') {
-      task.taskDefinition = taskDefJson(name, this.policy(node), this.ownerEmail());
-    } else if (execution === 'worker' && !this.workflow.preserveSettings) {
+    if (this.workflow.preserveSettings) {
+      // Only what the step says; the server's defaults fill the rest, as they did before import.
+      const own = explicitPolicy(o.policy);
+      if (Object.keys(own).length > 0) task.taskDefinition = { name: taskName, ...own };
+    } else if (execution === 'system') {
+      task.taskDefinition = taskDefJson(taskName, this.policy(node), this.ownerEmail());
+    } else if (execution === 'worker') {
       const decl = (node as { task?: TaskDeclIR }).task;
       const own = this.policy(node);
       if (!decl || !samePolicy(own, declPolicy(this.options.policy, decl).policy)) {
-        task.taskDefinition = taskDefJson(name, own, this.ownerEmail());
+        task.taskDefinition = taskDefJson(taskName, own, this.ownerEmail());
       }
     }
+    if (o.fields) Object.assign(task, o.fields);
     return task;
   }
 
   private ownerEmail(): { ownerEmail?: string } {
-    const email = this.workflow.ownerEmail ?? this.options.ownerEmail;
+    const email = this.workflow.ownerEmail ?? (this.workflow.preserveSettings ? undefined : this.options.ownerEmail);
     return email ? { ownerEmail: email } : {};
   }
 
@@ -321,10 +374,10 @@ export function lowerWorkflow(workflow: WorkflowIR, options: LowerOptions, extra
   def.restartable = workflow.restartable;
   def.workflowStatusListenerEnabled = workflow.workflowStatusListenerEnabled;
   if (workflow.workflowStatusListenerSink) def.workflowStatusListenerSink = workflow.workflowStatusListenerSink;
-  const email = workflow.ownerEmail ?? options.ownerEmail;
+  const email = workflow.ownerEmail ?? (workflow.preserveSettings ? undefined : options.ownerEmail);
   if (email) def.ownerEmail = email;
-  def.timeoutPolicy = policy.timeoutPolicy;
-  def.timeoutSeconds = policy.timeoutSeconds;
+  if (!workflow.preserveSettings || workflow.timeoutPolicy !== undefined) def.timeoutPolicy = policy.timeoutPolicy;
+  if (!workflow.preserveSettings || workflow.timeoutSeconds !== undefined) def.timeoutSeconds = policy.timeoutSeconds;
   def.variables = { ...workflow.variables };
   if (workflow.rateLimit) {
     def.rateLimitConfig = { rateLimitKey: ctx.value(workflow.rateLimit.key), concurrentExecLimit: workflow.rateLimit.concurrentExecLimit };
@@ -333,6 +386,7 @@ export function lowerWorkflow(workflow: WorkflowIR, options: LowerOptions, extra
   const metadata: { [key: string]: Json } = { ...workflow.metadata };
   if (workflow.tags.length > 0) metadata.tags = [...workflow.tags];
   if (Object.keys(metadata).length > 0) def.metadata = metadata;
+  if (workflow.fields) Object.assign(def, workflow.fields);
   return def;
 }
 

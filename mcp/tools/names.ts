@@ -13,3 +13,5 @@ export const TOOL = {
 } as const;
 
 export type LifecycleToolName = (typeof TOOL)[keyof typeof TOOL];
+
+export const RUN_TOOL_NAMES: ReadonlySet<string> = new Set(Object.values(TOOL));

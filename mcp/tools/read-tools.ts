@@ -8,7 +8,7 @@ import type { ConductorRun, ConductorTask } from '../runs.js';
 import { summarise } from '../summarise.js';
 import { SAFE_ID_PATTERN } from '../tool-schema.js';
 import { type JsonSchema, compileSchema } from '../validation.js';
-import { type WaitUntil, progressMessage, waitForRun } from '../wait.js';
+import { progressMessage, waitForRun } from '../wait.js';
 import { EXECUTION_ID, ISO_TIME, TASK_REF, envelopeFor, objectSchema, outputBudget, runAnswer, scopedRun } from './common.js';
 import { TOOL } from './names.js';
 import type { CallContext, ServedTool, ToolServices } from './types.js';
@@ -102,8 +102,8 @@ const getRunTool: ServedTool = {
   check: undefined as never,
   async run(args, context, services) {
     const { executionId, details, taskRef, outputPath } = args as { executionId: string; details?: boolean; taskRef?: string; outputPath?: string };
-    const withTasks = details === true || taskRef !== undefined;
-    const run = await scopedRun(services, context, executionId, withTasks);
+    // Tasks always: the summary counts them and names the ones waiting for a signal.
+    const run = await scopedRun(services, context, executionId, true);
     const envelope = envelopeFor(services, run);
     const masked = context.notes.maskedFields ?? [];
     const budget = outputBudget(services);
@@ -157,12 +157,11 @@ function waitRunTool(maxWaitSeconds: number): ServedTool {
     definition: define(
       TOOL.waitRun,
       'Wait for a run',
-      `Waits up to timeoutSeconds (at most ${maxWaitSeconds}) for a run to finish, or with until: "blocked" also for it to stop at a WAIT or HUMAN task, then answers with the run. Sends progress notifications when asked.`,
+      `Waits up to timeoutSeconds (at most ${maxWaitSeconds}) until a run finishes, is paused, or waits on a WAIT/HUMAN task (listed in waitingOn; complete it with ${TOOL.signalTask}), then answers with the run. Sends progress notifications when asked.`,
       objectSchema(
         {
           executionId: EXECUTION_ID,
           timeoutSeconds: { type: 'integer', minimum: 1, maximum: maxWaitSeconds, description: `default ${maxWaitSeconds}` },
-          until: { type: 'string', enum: ['finished', 'blocked'], description: 'finished (default), or blocked: also stop at an open WAIT/HUMAN task' },
         },
         ['executionId'],
       ),
@@ -170,10 +169,9 @@ function waitRunTool(maxWaitSeconds: number): ServedTool {
     ),
     check: undefined as never,
     async run(args, context, services) {
-      const { executionId, timeoutSeconds, until } = args as { executionId: string; timeoutSeconds?: number; until?: WaitUntil };
+      const { executionId, timeoutSeconds } = args as { executionId: string; timeoutSeconds?: number };
       const limit = timeoutSeconds ?? services.limits.maxWaitSeconds;
-      const mode = until ?? 'finished';
-      const first = await scopedRun(services, context, executionId, mode === 'blocked' || context.progress !== undefined);
+      const first = await scopedRun(services, context, executionId, true);
       let outcome;
       try {
         outcome = await waitForRun(
@@ -181,7 +179,6 @@ function waitRunTool(maxWaitSeconds: number): ServedTool {
           executionId,
           {
             timeoutMs: limit * 1000,
-            until: mode,
             signal: context.signal,
             ...(context.progress && {
               onProgress: (r: ConductorRun, elapsed: number) => context.progress!(Math.round(elapsed / 100) / 10, limit, progressMessage(r)),

@@ -53,5 +53,7 @@ export interface ServedTool {
   readonly writes: boolean;
   readonly definition: Tool;
   readonly check: Check;
+  /** What is known about a call before it runs (workflow tools: the workflow and its masked fields). */
+  readonly notes?: CallNotes;
   run(args: Record<string, unknown>, context: CallContext, services: ToolServices): Promise<ToolAnswer>;
 }

@@ -7,7 +7,6 @@ import type { WorkflowTool } from '../catalogue.js';
 import { ToolFailure, toToolFailure } from '../errors.js';
 import type { ConductorRun } from '../runs.js';
 import { type ControlFields, INPUT_FIELD } from '../tool-schema.js';
-import { formatProblems } from '../validation.js';
 import { progressMessage, waitForRun } from '../wait.js';
 import { envelopeFor, runAnswer } from './common.js';
 import type { CallContext, ServedTool, ToolAnswer, ToolServices } from './types.js';
@@ -52,11 +51,6 @@ async function run(entry: WorkflowTool, args: Record<string, unknown>, context: 
   const input = control[INPUT_FIELD] ?? {};
   context.notes.workflow = entry.workflowName;
   if (chosen.definition?.maskedFields?.length) context.notes.maskedFields = chosen.definition.maskedFields;
-  // The advertised schema is the newest version's; an older one has its own.
-  if (version !== entry.latest) {
-    const problems = chosen.checkInput(input);
-    if (problems.length > 0) throw new ToolFailure(`Invalid input for ${entry.name} version ${version}: ${formatProblems(problems.map((p) => ({ ...p, path: p.path ? `input.${p.path}` : 'input' })))}`, 'invalid_input');
-  }
   if (control.idempotencyKey !== undefined && control.correlationId !== undefined && control.idempotencyKey !== control.correlationId) {
     throw new ToolFailure('Give correlationId or idempotencyKey, not both: the idempotency key is kept as the run\'s correlation id.', 'invalid_input');
   }
@@ -76,7 +70,11 @@ async function run(entry: WorkflowTool, args: Record<string, unknown>, context: 
             deduplicated: false,
           };
   } catch (error) {
-    throw toToolFailure(error, `start ${entry.workflowName}`);
+    const failure = toToolFailure(error, `start ${entry.workflowName}`);
+    if (failure.kind === 'not_found') {
+      throw new ToolFailure(`Workflow ${entry.workflowName} version ${version} is not registered on this Conductor server; the operator must run 'baton register'.`, 'conductor');
+    }
+    throw failure;
   }
   context.notes.executionId = started.workflowId;
 
@@ -93,7 +91,6 @@ async function run(entry: WorkflowTool, args: Record<string, unknown>, context: 
     if (waitSeconds > 0) {
       const outcome = await waitForRun(services.runs, started.workflowId, {
         timeoutMs: waitSeconds * 1000,
-        until: 'finished',
         signal: context.signal,
         ...(context.progress && {
           onProgress: (r: ConductorRun, elapsed: number) => context.progress!(Math.round(elapsed / 100) / 10, waitSeconds, progressMessage(r)),
@@ -120,8 +117,10 @@ async function run(entry: WorkflowTool, args: Record<string, unknown>, context: 
 }
 
 export function workflowTool(entry: WorkflowTool): ServedTool {
+  const masked = entry.versions.get(entry.latest)?.definition?.maskedFields;
   return {
     name: entry.name,
+    notes: { workflow: entry.workflowName, ...(masked?.length && { maskedFields: masked }) },
     role: 'operator',
     writes: true,
     definition: entry.tool,

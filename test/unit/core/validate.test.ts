@@ -4,7 +4,7 @@
  * diagnostic code and message.
  */
 import { describe, expect, it } from 'vitest';
-import { externalWorkflow, task, workflow, z, type AnyWorkflow } from '../../../dsl/index.js';
+import { externalWorkflow, task, workflow, z, type AnyWorkflow, type WorkflowScope } from '../../../dsl/index.js';
 import type { Diagnostic } from '../../../compiler/diagnostics.js';
 import { codes, compileAll, diagnosticsOf } from './helpers.js';
 
@@ -309,7 +309,7 @@ describe('literal inputs against schemas', () => {
 });
 
 describe("each task type's own rules", () => {
-  it.each<[string, (wf: Parameters<Parameters<typeof workflow>[2]>[0]) => void, string, 'error' | 'warning']>([
+  it.each<[string, (wf: WorkflowScope<z.output<typeof input>, Record<string, never>>) => void, string, 'error' | 'warning']>([
     ['switch-no-cases', (wf) => wf.switch('s', wf.input.id, {}, { default: (b) => b.run(notify, { text: 'x' }) }), "switch 's' has no cases", 'error'],
     ['switch-empty', (wf) => wf.switch('s', wf.input.id, { a: () => undefined }), "switch 's' runs no step in any branch", 'warning'],
     ['fork-no-branches', (wf) => wf.parallel('p', {}), "parallel 'p' has no branches", 'error'],

@@ -1,0 +1,115 @@
+/**
+ * The canonical form of Conductor definitions, for importing and for the round-trip check:
+ * what the server fills in by itself is removed, so a definition read from a file, the same
+ * definition as the server returns it, and what baton builds from the imported source compare
+ * equal. Removed: audit fields (createTime, updatedBy, …), nulls, empty lists and maps the server
+ * adds, and settings equal to the server's own defaults (`optional: false`, `startDelay: 0`,
+ * `retryCount: 3` in an embedded task definition, …). User data (inputParameters, outputParameters,
+ * variables, metadata) is never touched inside.
+ */
+import { type Json, type JsonObject, isObject } from './json.js';
+
+/** Fields the server stamps on every definition it stores. */
+const AUDIT_FIELDS = ['createTime', 'updateTime', 'createdBy', 'updatedBy'];
+
+/** WorkflowDef settings left out when equal to the server's default (3.x WorkflowDef.java). */
+const WORKFLOW_DEFAULTS: Readonly<Record<string, Json>> = {
+  schemaVersion: 2,
+  restartable: true,
+  workflowStatusListenerEnabled: false,
+  timeoutPolicy: 'ALERT_ONLY',
+  timeoutSeconds: 0,
+  enforceSchema: true,
+  failureWorkflow: '',
+};
+
+/** WorkflowTask settings equal to the server's default (WorkflowTask.java). */
+const TASK_DEFAULTS: Readonly<Record<string, Json>> = {
+  startDelay: 0,
+  optional: false,
+  asyncComplete: false,
+  permissive: false,
+  rateLimited: false,
+};
+
+/** TaskDef settings equal to the server's default (TaskDef.java), embedded or registered. */
+export const TASK_DEF_DEFAULTS: Readonly<Record<string, Json>> = {
+  retryCount: 3,
+  timeoutSeconds: 0,
+  timeoutPolicy: 'TIME_OUT_WF',
+  retryLogic: 'FIXED',
+  retryDelaySeconds: 60,
+  responseTimeoutSeconds: 3600,
+  rateLimitPerFrequency: 0,
+  rateLimitFrequencyInSeconds: 1,
+  backoffScaleFactor: 1,
+  maxRetryDelaySeconds: 0,
+  backoffJitterMs: 0,
+  totalTimeoutSeconds: 0,
+  taskStatusListenerEnabled: true,
+  enforceSchema: false,
+  concurrentExecLimit: 0,
+  pollTimeoutSeconds: 0,
+};
+
+function isEmpty(value: Json): boolean {
+  return (Array.isArray(value) && value.length === 0) || (isObject(value) && Object.keys(value).length === 0);
+}
+
+/** Drops nulls, audit fields, empty lists/maps and values equal to `defaults`. */
+function prune(object: JsonObject, defaults: Readonly<Record<string, Json>>): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (value === null || AUDIT_FIELDS.includes(key) || isEmpty(value)) continue;
+    if (Object.hasOwn(defaults, key) && defaults[key] === value) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+export function normalizeTaskDef(def: JsonObject): JsonObject {
+  return prune(def, TASK_DEF_DEFAULTS);
+}
+
+function normalizeTasks(tasks: Json): Json {
+  return Array.isArray(tasks) ? tasks.map((t) => (isObject(t) ? normalizeTask(t) : t)) : tasks;
+}
+
+export function normalizeTask(task: JsonObject): JsonObject {
+  const out = prune(task, TASK_DEFAULTS);
+  out.type ??= 'SIMPLE';
+  const cases = out.decisionCases;
+  if (isObject(cases)) {
+    // An empty case is a real case (it takes precedence over the default): keep it.
+    out.decisionCases = Object.fromEntries(Object.entries(cases).map(([k, v]) => [k, normalizeTasks(v)]));
+  }
+  if (out.defaultCase !== undefined) out.defaultCase = normalizeTasks(out.defaultCase);
+  if (out.loopOver !== undefined) out.loopOver = normalizeTasks(out.loopOver);
+  if (Array.isArray(out.forkTasks)) out.forkTasks = out.forkTasks.map(normalizeTasks);
+  if (isObject(out.taskDefinition ?? null)) {
+    const def = normalizeTaskDef(out.taskDefinition as JsonObject);
+    if (Object.keys(def).length > 0) out.taskDefinition = def;
+    else delete out.taskDefinition;
+  }
+  if (isObject(out.subWorkflowParam ?? null)) out.subWorkflowParam = normalizeSubWorkflowParam(out.subWorkflowParam as JsonObject);
+  return out;
+}
+
+function normalizeSubWorkflowParam(param: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(param)) if (value !== null) out[key] = value;
+  if (isObject(out.workflowDefinition ?? null)) {
+    const inline = normalizeWorkflowDef(out.workflowDefinition as JsonObject);
+    out.workflowDefinition = inline;
+    // The server writes the inline definition's version into the reference.
+    out.version ??= inline.version ?? 1;
+  }
+  return out;
+}
+
+export function normalizeWorkflowDef(def: JsonObject): JsonObject {
+  const out = prune(def, WORKFLOW_DEFAULTS);
+  out.version ??= 1;
+  if (out.tasks !== undefined) out.tasks = normalizeTasks(out.tasks);
+  return out;
+}
