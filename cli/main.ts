@@ -8,10 +8,12 @@ import { devServerCommand } from './commands/dev-server.js';
 import { registerCommand } from './commands/register.js';
 import { validateCommand } from './commands/validate.js';
 import { mcpCommand } from './commands/mcp.js';
+import { workerCommand } from './commands/worker.js';
+import { runCommand } from './commands/run.js';
 
 export type CommandModule = (cli: Argv) => Argv;
 
-const commands: CommandModule[] = [buildCommand, graphCommand, devServerCommand, registerCommand, validateCommand, mcpCommand];
+const commands: CommandModule[] = [buildCommand, graphCommand, devServerCommand, registerCommand, validateCommand, mcpCommand, workerCommand, runCommand];
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;

@@ -40,6 +40,7 @@ function checkTasks(tasks: Json | undefined, where: string, problems: string[]):
       if (typeof task[key] !== 'string' || task[key] === '') problems.push(`${at}.${key} must be a non-empty string`);
     }
     if (task.type !== undefined && task.type !== null && typeof task.type !== 'string') problems.push(`${at}.type must be a string`);
+    if (task.inputParameters !== undefined && task.inputParameters !== null && !isObject(task.inputParameters)) problems.push(`${at}.inputParameters must be an object`);
     const label = typeof task.taskReferenceName === 'string' ? `${at} ('${task.taskReferenceName}')` : at;
     const cases = task.decisionCases;
     if (isObject(cases ?? null)) for (const [key, list] of Object.entries(cases as JsonObject)) checkTasks(list, `${label}.decisionCases.${key}`, problems);

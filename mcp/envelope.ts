@@ -7,7 +7,7 @@
 import { runEnvelopeSchema } from '../compiler/artifacts/mcp-tools.js';
 import { redact } from './redact.js';
 import type { ConductorRun, ConductorTask } from './runs.js';
-import { isTerminal } from './runs.js';
+import { isTerminal, taskTypeOf } from './runs.js';
 import { summarise, jsonBytes } from './summarise.js';
 import { type Check, type JsonSchema, formatProblems } from './validation.js';
 import { TOOL } from './tools/names.js';
@@ -91,19 +91,20 @@ export function failureOf(run: ConductorRun): Failure | null {
   return {
     reason: reason.length > 1000 ? `${reason.slice(0, 1000)}…` : reason,
     ...(failedTask && { failedTask }),
-    ...(task && { taskType: task.taskType }),
+    ...(task && { taskType: taskTypeOf(task) }),
   };
 }
 
 /** An open task that only a signal moves on (a WAIT with a duration or date ends by itself). */
 export function awaitsSignal(task: ConductorTask): boolean {
-  if (!OPEN_TASK.has(task.status) || !SIGNALLABLE_TASK_TYPES.includes(task.taskType)) return false;
-  return !(task.taskType === 'WAIT' && (task.inputData?.duration !== undefined || task.inputData?.until !== undefined));
+  const type = taskTypeOf(task);
+  if (!OPEN_TASK.has(task.status) || !SIGNALLABLE_TASK_TYPES.includes(type)) return false;
+  return !(type === 'WAIT' && (task.inputData?.duration !== undefined || task.inputData?.until !== undefined));
 }
 
 export function waitingOn(run: ConductorRun): WaitingTask[] {
   if (run.status !== 'RUNNING' || !run.tasks) return [];
-  return run.tasks.filter(awaitsSignal).map((t) => ({ taskRef: t.referenceTaskName, taskType: t.taskType }));
+  return run.tasks.filter(awaitsSignal).map((t) => ({ taskRef: t.referenceTaskName, taskType: taskTypeOf(t) }));
 }
 
 export interface EnvelopeOptions {

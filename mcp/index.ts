@@ -11,6 +11,6 @@ export { McpMetrics } from './metrics.js';
 export { DEFAULT_AUDIT_LOG, DEFAULT_PORT, ENV, type McpFlags, type ResolvedMcpOptions, resolveMcpOptions } from './options.js';
 export { runMcp } from './run.js';
 export { FORBIDDEN_ERROR_CODE, type McpServices, createMcpServer } from './server.js';
-export { DEFAULTS, createServices, type ServiceOptions } from './services.js';
+export { DEFAULTS, closeServices, createServices, type ServiceOptions } from './services.js';
 export { serveStdio } from './stdio.js';
 export { TOOL } from './tools/names.js';

@@ -4,7 +4,7 @@ import { HealthProbe } from './health.js';
 import { serveHttp } from './http/server.js';
 import { jsonLogger } from './log.js';
 import type { ResolvedMcpOptions } from './options.js';
-import { createServices } from './services.js';
+import { closeServices, createServices } from './services.js';
 import { serveStdio } from './stdio.js';
 
 export interface RunMcpOptions {
@@ -56,6 +56,6 @@ export async function runMcp(run: RunMcpOptions): Promise<void> {
       await server.close();
     }
   } finally {
-    services.catalogue.close();
+    closeServices(services);
   }
 }

@@ -11,7 +11,9 @@ export interface ConductorTask {
   readonly taskId: string;
   readonly referenceTaskName: string;
   readonly taskDefName?: string;
+  /** For SIMPLE tasks Conductor puts the task's name here; the type is in workflowTask.type. */
   readonly taskType: string;
+  readonly workflowTask?: { readonly type?: string };
   readonly status: string;
   readonly reasonForIncompletion?: string;
   readonly retryCount?: number;
@@ -72,6 +74,11 @@ export interface SearchQuery {
   readonly startedBefore?: number;
   readonly start: number;
   readonly size: number;
+}
+
+/** The task's type (SIMPLE, HTTP, WAIT, …), whatever Conductor put in taskType. */
+export function taskTypeOf(task: ConductorTask): string {
+  return task.workflowTask?.type ?? task.taskType;
 }
 
 export function isTerminal(status: string): boolean {

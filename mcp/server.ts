@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, type CallToolResult, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolRequest, type CallToolResult, ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { AuditOutcome, AuditSink } from './audit.js';
@@ -40,6 +41,15 @@ export interface ServerOptions {
 const INSTRUCTIONS =
   'Each workflow tool starts a run of a Conductor workflow: put its input under "input"; set waitSeconds to wait for the result. ' +
   'Runs are followed with baton_wait_run / baton_get_run, and steered with the other baton_ tools.';
+
+/*
+ * The SDK parses a request with the schema a handler is registered under before anything
+ * else, and a failure there surfaces as an internal error carrying zod's dump. Registering
+ * under schemas that only pin the method lets the Server's own tools/call check (or ours, for
+ * tools/list) answer malformed params as InvalidParams, with a readable message.
+ */
+const AnyCallToolRequest = z.object({ method: z.literal('tools/call'), params: z.unknown().optional() });
+const AnyListToolsRequest = z.object({ method: z.literal('tools/list'), params: z.unknown().optional() });
 
 // One validator for all servers: the SDK would otherwise build an ajv instance per Server, and
 // stateless HTTP builds a Server per request.
@@ -90,16 +100,22 @@ export function createMcpServer(services: McpServices, options: ServerOptions): 
     jsonSchemaValidator: sharedValidator,
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, (request, extra) => {
+  server.setRequestHandler(AnyListToolsRequest, (request, extra) => {
     const principal = principalOf(extra, fallback);
     const tools = services.registry.list(principal.role);
-    const offset = request.params?.cursor !== undefined ? decodeCursor(request.params.cursor) : 0;
+    const params = request.params as { cursor?: unknown } | undefined;
+    if (params !== undefined && (params === null || typeof params !== 'object')) throw new McpError(ErrorCode.InvalidParams, 'tools/list params must be an object');
+    const cursor = params?.cursor;
+    if (cursor !== undefined && typeof cursor !== 'string') throw new McpError(ErrorCode.InvalidParams, 'Invalid cursor: must be a string from nextCursor');
+    const offset = cursor !== undefined ? decodeCursor(cursor) : 0;
     const page = tools.slice(offset, offset + services.pageSize).map((t): Tool => t.definition);
     const next = offset + services.pageSize < tools.length ? encodeCursor(offset + services.pageSize, services.registry.revision) : undefined;
     return { tools: page, ...(next && { nextCursor: next }) };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  // The Server checks tools/call against CallToolRequestSchema before calling this.
+  server.setRequestHandler(AnyCallToolRequest, async (loose, extra) => {
+    const request = loose as CallToolRequest;
     const started = performance.now();
     const name = request.params.name;
     const tool = services.registry.get(name);

@@ -60,3 +60,9 @@ export function createServices(options: ServiceOptions): McpServices {
     pageSize: options.pageSize ?? DEFAULTS.pageSize,
   };
 }
+
+/** Stops watching generated/ and closes the audit log. */
+export function closeServices(services: McpServices): void {
+  services.catalogue.close();
+  services.audit.close?.();
+}

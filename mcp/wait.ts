@@ -5,7 +5,7 @@
  * that asked for it.
  */
 import { waitingOn } from './envelope.js';
-import { type ConductorRun, type Runs, isTerminal } from './runs.js';
+import { type ConductorRun, type Runs, isTerminal, taskTypeOf } from './runs.js';
 
 export interface WaitOptions {
   readonly timeoutMs: number;
@@ -64,6 +64,6 @@ export function progressMessage(run: ConductorRun): string {
   const tasks = run.tasks ?? [];
   if (tasks.length === 0) return `run is ${run.status}`;
   const done = tasks.filter((t) => t.status === 'COMPLETED' || t.status === 'SKIPPED' || t.status === 'COMPLETED_WITH_ERRORS').length;
-  const open = tasks.filter((t) => t.status === 'IN_PROGRESS' || t.status === 'SCHEDULED').map((t) => `${t.referenceTaskName} (${t.taskType}, ${t.status})`);
+  const open = tasks.filter((t) => t.status === 'IN_PROGRESS' || t.status === 'SCHEDULED').map((t) => `${t.referenceTaskName} (${taskTypeOf(t)}, ${t.status})`);
   return `${done} of ${tasks.length} scheduled tasks done${open.length > 0 ? `; now: ${open.slice(0, 3).join(', ')}` : ''}`;
 }

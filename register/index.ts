@@ -5,7 +5,7 @@ export { type MissingDependency, missingDependencies } from './dependencies.js';
 export { type FieldChange, type TaskChange, type WorkflowDiff, diffValues, diffWorkflows } from './diff.js';
 export { type LoadOptions, type Loaded, loadDefinitions } from './load.js';
 export { type SourceLocator } from './locate.js';
-export { normalizeSchedule, normalizeTaskDef, normalizeWorkflow, sameWorkflow } from './normalize.js';
+export { normalizeSchedule, normalizeTaskDef, normalizeWorkflow, sameSchedule, sameTaskDef, sameWorkflow } from './normalize.js';
 export { type Action, type OnConflict, ON_CONFLICT_VALUES, type Plan, type PlanItem, blockedWorkflows, hasChanges, makePlan, planItems } from './plan.js';
 export { type Reporter, isInteractive, lineReporter, quietReporter, terminalReporter } from './progress.js';
 export { type RegisterOptions, type RegisterOutcome, registerDefinitions } from './register.js';

@@ -9,7 +9,7 @@
 import type { DefinitionSet, ScheduleEntry, TaskDefEntry, WorkflowEntry } from './definitions.js';
 import { type FieldChange, type WorkflowDiff, diffValues, diffWorkflows, isEmptyDiff } from './diff.js';
 import { type Json, type JsonObject, isObject } from './json.js';
-import { normalizeSchedule, normalizeTaskDef, normalizeWorkflow, sameWorkflow } from './normalize.js';
+import { normalizeSchedule, normalizeTaskDef, normalizeWorkflow, sameSchedule, sameTaskDef, sameWorkflow } from './normalize.js';
 import type { ServerState } from './server-state.js';
 
 /**
@@ -174,8 +174,8 @@ function planTaskDef(entry: TaskDefEntry, state: ServerState): TaskDefPlan {
   const current = state.taskDefs.get(entry.name);
   const base = { kind: 'taskDef' as const, name: entry.name, entry, send: entry.definition };
   if (!current) return { ...base, action: 'create', changes: [] };
-  const changes = diffValues(normalizeTaskDef(current), normalizeTaskDef(entry.definition));
-  return { ...base, action: changes.length === 0 ? 'unchanged' : 'update', changes };
+  if (sameTaskDef(current, entry.definition)) return { ...base, action: 'unchanged', changes: [] };
+  return { ...base, action: 'update', changes: diffValues(normalizeTaskDef(current), normalizeTaskDef(entry.definition)) };
 }
 
 function planSchedule(entry: ScheduleEntry, state: ServerState, moved: VersionMap): SchedulePlan {
@@ -188,8 +188,8 @@ function planSchedule(entry: ScheduleEntry, state: ServerState, moved: VersionMa
   const current = state.schedules?.get(entry.name);
   const base = { kind: 'schedule' as const, name: entry.name, entry, send };
   if (!current) return { ...base, action: 'create', changes: [] };
-  const changes = diffValues(normalizeSchedule(current), normalizeSchedule(send));
-  return { ...base, action: changes.length === 0 ? 'unchanged' : 'update', changes };
+  if (sameSchedule(current, send)) return { ...base, action: 'unchanged', changes: [] };
+  return { ...base, action: 'update', changes: diffValues(normalizeSchedule(current), normalizeSchedule(send)) };
 }
 
 export function makePlan(definitions: DefinitionSet, state: ServerState, onConflict: OnConflict, now = Date.now()): Plan {

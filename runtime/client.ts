@@ -130,7 +130,17 @@ export function createClient(connection?: Conductor | ConnectionOptions): BatonC
   const conductor = connection instanceof Conductor ? connection : new Conductor(connection);
 
   const fetchExecution = async (workflowId: string, schema: z.ZodType | undefined, includeTasks = true) => {
-    const raw = await conductor.get<Record<string, unknown>>(`/workflow/${encodeURIComponent(workflowId)}`, { query: { includeTasks } });
+    const read = () => conductor.get<Record<string, unknown>>(`/workflow/${encodeURIComponent(workflowId)}`, { query: { includeTasks } });
+    let raw = await read();
+    // The server records a run as failed a moment before it adds the id of the failure workflow
+    // it starts; wait for that moment so callers get the id with the status.
+    const definition = raw.workflowDefinition as { failureWorkflow?: unknown } | undefined;
+    const failed = ['FAILED', 'TIMED_OUT', 'TERMINATED'].includes(String(raw.status));
+    for (let i = 0; failed && definition?.failureWorkflow && i < 30; i++) {
+      if ((raw.output as Record<string, unknown> | undefined)?.['conductor.failure_workflow'] !== undefined) break;
+      await sleep(100);
+      raw = await read();
+    }
     return toExecution(raw, schema);
   };
 

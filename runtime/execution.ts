@@ -43,6 +43,8 @@ export interface TaskRun {
   readonly subWorkflowId?: string;
   /** Loop pass, for tasks inside a DO_WHILE. */
   readonly iteration?: number;
+  /** How long the server held this attempt before handing it out (a retry's backoff). */
+  readonly startDelaySeconds: number;
   readonly seq: number;
 }
 
@@ -103,6 +105,7 @@ export function toTaskRun(raw: Json): TaskRun {
     ...(workerId !== undefined && { workerId }),
     ...(subWorkflowId !== undefined && { subWorkflowId }),
     ...(typeof raw.iteration === 'number' && raw.iteration > 0 && { iteration: raw.iteration }),
+    startDelaySeconds: num(raw.startDelayInSeconds),
     seq: num(raw.seq),
   };
 }

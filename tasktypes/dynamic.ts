@@ -5,12 +5,13 @@
  * `dynamicTaskNameParam` names, replaces the step by that task, and the step's output is that
  * task's output (core/.../mapper/DynamicTaskMapper.java).
  *
- * Which retry/timeout settings apply: the mapper prefers a task definition embedded in the
- * workflow over the registered one. So by default baton embeds none: each target runs with its
- * own registered definition, and a name with no definition fails the run at once ("Invalid task
- * specified"). When the step sets policy options or a profile, baton embeds them, and they apply
- * to whichever task runs; then an unregistered name is scheduled anyway and waits for a worker
- * that may never come.
+ * Which retry/timeout settings apply: the task definition of the WorkflowTask, never the one
+ * registered for the task that runs. The mapper prefers a definition embedded in the workflow,
+ * and when a run starts Conductor fills in every WorkflowTask that has none, from the TaskDef
+ * registered under the WorkflowTask's own name or else an ad-hoc one with no retries and no
+ * timeouts (core/.../metadata/MetadataMapperService.java). So baton always embeds the step's
+ * settings; they apply to whichever task runs. A name no worker polls is scheduled anyway and
+ * waits (set pollTimeoutSeconds to bound that): it does not fail the run.
  */
 import { z } from 'zod';
 import type { StepBase } from '../ir/step.js';
@@ -56,15 +57,10 @@ export function dynamic<O extends z.ZodType = z.ZodUnknown>(scope: ScopeLike, na
   return makeStep(node);
 }
 
-/** Whether the author chose settings for whichever task runs. */
-function hasOwnPolicy(node: DynamicNode): boolean {
-  return node.options.profile !== undefined || (node.options.policy !== undefined && Object.keys(node.options.policy).length > 0);
-}
-
 export const dynamicType: TaskTypeModule<DynamicNode> = {
   kind: 'dynamic',
   conductorTypes: ['DYNAMIC'],
-  execution: (node) => (hasOwnPolicy(node) ? 'worker' : 'control'),
+  execution: 'worker',
   extraValues: (node) => [{ label: 'taskName', value: node.taskName, placement: { at: 'step' } }],
   check(node, ctx) {
     const literal = literalText(node.taskName);

@@ -25,7 +25,8 @@ const EPILOGUE = `Conductor: CONDUCTOR_SERVER_URL (e.g. http://localhost:8080/ap
 
 API keys (HTTP only; stdio runs with your own rights):
   ${ENV.keys}=id:role:secret[,id:role:secret…]   the secret may be given as sha256:<hex>
-  ${ENV.keysFile}=keys.json    {"keys":[{"id":"alice","role":"operator","hash":"sha256:…","rateLimitPerMinute":600,"expires":"2027-01-01T00:00:00Z"}]}
+  ${ENV.keysFile}=keys.json    {"keys":[{"id":"alice","role":"operator","hash":"sha256:…"}]}
+                               optional per key: "rateLimitPerMinute": 600, "expires": "2027-01-01T00:00:00Z"
   Roles: viewer (read runs and workflows), operator (+ start, wait, signal, retry), admin (+ terminate, restart, pause, resume).
 
 Other environment: ${ENV.auditLog} (file, '-' for stderr, 'off'), ${ENV.allowedHosts}, ${ENV.allowedOrigins}, ${ENV.logLevel}.

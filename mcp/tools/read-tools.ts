@@ -4,7 +4,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { genericEnvelopeSchema } from '../envelope.js';
 import { ToolFailure, toToolFailure } from '../errors.js';
 import { redact } from '../redact.js';
-import type { ConductorRun, ConductorTask } from '../runs.js';
+import { type ConductorRun, type ConductorTask, taskTypeOf } from '../runs.js';
 import { summarise } from '../summarise.js';
 import { SAFE_ID_PATTERN } from '../tool-schema.js';
 import { type JsonSchema, compileSchema } from '../validation.js';
@@ -48,7 +48,7 @@ function taskRow(task: ConductorTask) {
   return {
     taskRef: task.referenceTaskName,
     ...(task.taskDefName && { name: task.taskDefName }),
-    type: task.taskType,
+    type: taskTypeOf(task),
     status: task.status,
     attempt: (task.retryCount ?? 0) + 1,
     ...(start && { startTime: start }),

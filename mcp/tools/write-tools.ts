@@ -7,7 +7,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Role } from '../auth/roles.js';
 import { SIGNALLABLE_TASK_TYPES, genericEnvelopeSchema } from '../envelope.js';
 import { ToolFailure, toToolFailure } from '../errors.js';
-import type { ConductorRun } from '../runs.js';
+import { type ConductorRun, taskTypeOf } from '../runs.js';
 import { type JsonSchema, compileSchema } from '../validation.js';
 import { EXECUTION_ID, TASK_REF, envelopeFor, objectSchema, requireStatus, runAnswer, scopedRun } from './common.js';
 import { TOOL } from './names.js';
@@ -77,14 +77,14 @@ const signalTask = writeTool(
     requireStatus(run, ['RUNNING'], 'signal a task of', run.status === 'PAUSED' ? `Resume it first with ${TOOL.resumeRun}.` : 'It has finished.');
     const task = [...(run.tasks ?? [])].reverse().find((t) => t.referenceTaskName === a.taskRef);
     if (!task) {
-      const open = (run.tasks ?? []).filter((t) => SIGNALLABLE_TASK_TYPES.includes(t.taskType) && (t.status === 'IN_PROGRESS' || t.status === 'SCHEDULED'));
+      const open = (run.tasks ?? []).filter((t) => SIGNALLABLE_TASK_TYPES.includes(taskTypeOf(t)) && (t.status === 'IN_PROGRESS' || t.status === 'SCHEDULED'));
       throw new ToolFailure(
         `Run ${a.executionId} has no task '${a.taskRef}' yet.${open.length ? ` It is waiting on: ${open.map((t) => t.referenceTaskName).join(', ')}.` : ''}`,
         'not_found',
       );
     }
-    if (!SIGNALLABLE_TASK_TYPES.includes(task.taskType)) {
-      throw new ToolFailure(`Task '${a.taskRef}' is a ${task.taskType} task; only ${SIGNALLABLE_TASK_TYPES.join(' and ')} tasks are completed from outside (a worker completes the others).`, 'conflict');
+    if (!SIGNALLABLE_TASK_TYPES.includes(taskTypeOf(task))) {
+      throw new ToolFailure(`Task '${a.taskRef}' is a ${taskTypeOf(task)} task; only ${SIGNALLABLE_TASK_TYPES.join(' and ')} tasks are completed from outside (a worker completes the others).`, 'conflict');
     }
     if (task.status !== 'IN_PROGRESS' && task.status !== 'SCHEDULED') {
       throw new ToolFailure(`Task '${a.taskRef}' is already ${task.status}; there is nothing to signal.`, 'conflict');

@@ -134,16 +134,22 @@ export default workflow('${p}_ticker', {
 });
 `;
 
-// The escape hatch lets through an HTTP task without a request, which only the server refuses.
+// The escape hatch lets through an HTTP task without a request, which only the server refuses;
+// the second workflow calls the first, so it comes in a later layer and must not be attempted.
 const broken = `
 import { workflow, z } from 'baton';
 
-export default workflow('${p}_broken', {
+export const broken = workflow('${p}_broken', {
   version: 1,
   input: z.object({}),
   output: z.object({}),
 }, (wf) => {
   wf.task('${p}_raw_http', { type: 'HTTP', input: { note: 'no request here' } });
+  return {};
+});
+
+export const caller = workflow('${p}_calls_broken', { version: 1, input: z.object({}), output: z.object({}) }, (wf) => {
+  wf.subWorkflow(broken, {});
   return {};
 });
 `;
@@ -221,11 +227,16 @@ describe('baton register against a real Conductor', () => {
 
   it('accepts the server URL with and without /api', async () => {
     for (const url of [server.url, `${server.url}/`, server.apiUrl, `${server.apiUrl}/`]) {
-      const run = await baton(['register', '--no-typecheck', '--dry-run', '--server', url]);
-      expect(run.code, `${url}: ${run.stderr}`).toBe(0);
-      const viaEnv = await baton(['register', '--no-typecheck', '--dry-run'], { CONDUCTOR_SERVER_URL: url });
-      expect(viaEnv.code, `${url}: ${viaEnv.stderr}`).toBe(0);
+      const conductor = new Conductor({ serverUrl: url });
+      const outcome = await registerDefinitions({ conductor, definitions: definitionsFromGenerated(project, 'generated'), dryRun: true });
+      expect(outcome.exitCode, url).toBe(0);
+      expect(conductor.requests.GET).toBe(3);
     }
+    // Through the CLI: the --server option and the environment variable.
+    const viaOption = await baton(['register', '--no-typecheck', '--dry-run', '--server', server.url]);
+    expect(viaOption.code, viaOption.stderr).toBe(0);
+    const viaEnv = await baton(['register', '--no-typecheck', '--dry-run'], { CONDUCTOR_SERVER_URL: `${server.apiUrl}/` });
+    expect(viaEnv.code, viaEnv.stderr).toBe(0);
   });
 
   it('a changed workflow: the plan shows exactly that one, with a diff by task reference name', async () => {
@@ -321,10 +332,15 @@ describe('baton register against a real Conductor', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`workflows/broken\\.ts:9:\\d+  ${p}_broken v1 \\(task '${p}_raw_http'\\): .*http_request`));
     expect(run.stderr).toContain('[HTTP 400]');
+    expect(run.stderr).toContain(`Not attempted after that: ${p}_calls_broken v1`);
     expect((await api('GET', `/metadata/workflow/${p}_broken?version=1`)).status).toBe(404);
+    expect((await api('GET', `/metadata/workflow/${p}_calls_broken?version=1`)).status).toBe(404);
 
     const { summary } = await registerJson('--on-conflict=bump');
-    expect(summary.failures[0]).toMatchObject({ kind: 'workflow', name: `${p}_broken`, status: 400, ref: `${p}_raw_http`, file: 'workflows/broken.ts', line: 9 });
+    expect(summary.failures).toEqual([
+      expect.objectContaining({ kind: 'workflow', name: `${p}_broken`, version: 1, status: 400, ref: `${p}_raw_http`, file: 'workflows/broken.ts', line: 9 }),
+    ]);
+    expect(summary.skipped).toEqual([{ kind: 'workflow', name: `${p}_calls_broken`, version: 1, action: 'create' }]);
   });
 
   it('validate --server asks the server about every definition and stores nothing', async () => {
@@ -333,6 +349,19 @@ describe('baton register against a real Conductor', () => {
     expect(bad.stderr).toMatch(new RegExp(`workflows/broken\\.ts:9:\\d+  ${p}_broken v1 \\(task '${p}_raw_http'\\)`));
 
     rmSync(join(project, 'workflows/broken.ts'));
+    // A call to a workflow that exists nowhere: the server's validation lets it through.
+    write('workflows/extra.ts', `
+import { externalWorkflow, workflow, z } from 'baton';
+export const elsewhere = externalWorkflow('${p}_nowhere', { version: 3, input: z.object({}), output: z.object({}) });
+export default workflow('${p}_extra', { version: 1, input: z.object({}), output: z.object({}) }, (wf) => {
+  wf.subWorkflow(elsewhere, {});
+  return {};
+});
+`);
+    const missing = await baton(['validate', '--server', '--no-typecheck']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(new RegExp(`workflows/extra\\.ts:5:\\d+  ${p}_extra v1 \\(task '${p}_nowhere'\\): calls workflow '${p}_nowhere' v3, which is neither in the project nor on the server`));
+
     write('workflows/extra.ts', `
 import { workflow, z } from 'baton';
 export default workflow('${p}_extra', { version: 1, input: z.object({}), output: z.object({}) }, (wf) => {

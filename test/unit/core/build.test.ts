@@ -12,27 +12,29 @@ import { buildProject, compareOutput, writeOutput } from '../../../compiler/buil
 import { resolveConfig } from '../../../compiler/config.js';
 import { projectRoot } from './helpers.js';
 
-// The fixture imports 'baton' through the package self-reference (see locations.test.ts).
+// Two copies of the fixture project's files, each in a dot-directory of the package (the
+// self-reference resolves 'baton', see locations.test.ts; TypeScript's include globs skip dot
+// directories). Copies, so this file never shares scratch space with another test file.
 const fixtureRoot = resolve(projectRoot, 'test/fixtures/locations');
+const FILES = ['ok.ts', 'tasks.ts', 'steps.ts', 'broken-syntax.ts'];
+const mainRoot = mkdtempSync(join(projectRoot, 'test', 'fixtures', '.build-'));
+const copyRoot = mkdtempSync(join(projectRoot, 'test', 'fixtures', '.build-'));
 const scratch = mkdtempSync(join(tmpdir(), 'baton-build-test-'));
-// A second copy of the fixture project elsewhere in the package (a dot-directory, which
-// TypeScript's include globs skip), to show the output does not depend on where it lives.
-const copyRoot = mkdtempSync(join(projectRoot, 'test', 'fixtures', '.determinism-'));
 
 beforeAll(() => {
   if (!existsSync(join(projectRoot, 'dist', 'dsl.js'))) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: projectRoot });
-  mkdirSync(join(copyRoot, 'workflows'));
-  for (const file of ['ok.ts', 'tasks.ts']) cpSync(join(fixtureRoot, 'workflows', file), join(copyRoot, 'workflows', file));
+  for (const root of [mainRoot, copyRoot]) {
+    mkdirSync(join(root, 'workflows'));
+    for (const file of FILES) cpSync(join(fixtureRoot, 'workflows', file), join(root, 'workflows', file));
+  }
 });
 
 afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-  rmSync(copyRoot, { recursive: true, force: true });
-  rmSync(join(fixtureRoot, '.baton'), { recursive: true, force: true });
+  for (const dir of [mainRoot, copyRoot, scratch]) rmSync(dir, { recursive: true, force: true });
 });
 
 function build(options: { root?: string; outDir: string; files?: string[]; check?: boolean }) {
-  const root = options.root ?? fixtureRoot;
+  const root = options.root ?? mainRoot;
   const config = resolveConfig(root, { workflows: (options.files ?? ['ok.ts', 'tasks.ts']).map((f) => `workflows/${f}`), outDir: options.outDir });
   return buildProject({ root, typecheck: false, config, ...(options.check && { check: true }) });
 }
@@ -55,14 +57,18 @@ const leftovers = (outDir: string) => readdirSync(dirname(outDir)).filter((n) =>
 
 describe('building twice', () => {
   it('gives byte-identical files, wherever the project lives', async () => {
-    const first = await build({ outDir: join(scratch, 'first') });
-    const second = await build({ outDir: join(scratch, 'second') });
-    const elsewhere = await build({ root: copyRoot, outDir: join(scratch, 'elsewhere') });
+    // The manifest names files relative to the project root, so each project writes to the same
+    // place inside itself.
+    const outDir = (root: string) => join(root, '.baton', 'generated');
+    const first = await build({ outDir: outDir(mainRoot) });
+    const firstFiles = snapshot(outDir(mainRoot));
+    const second = await build({ outDir: outDir(mainRoot) });
+    const elsewhere = await build({ root: copyRoot, outDir: outDir(copyRoot) });
     for (const outcome of [first, second, elsewhere]) {
       expect(outcome.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       expect(outcome.wrote).toBe(true);
     }
-    const files = snapshot(join(scratch, 'first'));
+    const files = firstFiles;
     expect([...files.keys()]).toEqual([
       'diagrams/fixture_orders.v1.mmd',
       'manifest.json',
@@ -76,11 +82,12 @@ describe('building twice', () => {
       'workflows/fixture_orders.v1.json',
       'workflows/fixture_orders_compensation.v1.json',
     ]);
-    expect(snapshot(join(scratch, 'second'))).toEqual(files);
-    expect(snapshot(join(scratch, 'elsewhere'))).toEqual(files);
+    expect(snapshot(outDir(mainRoot))).toEqual(files);
+    expect(snapshot(outDir(copyRoot))).toEqual(files);
     for (const [path, content] of files) expect(content.endsWith('}\n') || path.endsWith('.mmd'), path).toBe(true);
-    // The manifest names sources relative to the project root, never an absolute path.
-    expect(files.get('manifest.json')).not.toContain(projectRoot);
+    // Nothing in the output names an absolute path.
+    for (const [path, content] of files) expect(content, path).not.toContain(projectRoot);
+    expect(JSON.parse(files.get('manifest.json')!).workflows[1]).toMatchObject({ file: '.baton/generated/workflows/fixture_orders.v1.json', source: 'workflows/ok.ts' });
   });
 });
 

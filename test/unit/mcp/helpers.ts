@@ -12,7 +12,7 @@ import type { AuditEntry } from '../../../mcp/audit.js';
 import type { Principal } from '../../../mcp/auth/roles.js';
 import { jsonLogger } from '../../../mcp/log.js';
 import { type McpServices, createMcpServer } from '../../../mcp/server.js';
-import { createServices } from '../../../mcp/services.js';
+import { closeServices, createServices } from '../../../mcp/services.js';
 import { Conductor } from '../../../runtime/conductor.js';
 import { type FixtureProject, fixtureProject } from './fixtures/project.js';
 
@@ -90,14 +90,14 @@ export async function connect(options: HarnessOptions = {}): Promise<Harness> {
     async close() {
       await client.close();
       await server.close();
-      services.catalogue.close();
+      closeServices(services);
       if (!options.project) project.remove();
     },
   };
 }
 
 /** The text of a tool result's first content block. */
-export function textOf(result: { content?: unknown }): string {
-  const content = result.content as { type: string; text?: string }[] | undefined;
+export function textOf(result: object): string {
+  const content = (result as { content?: unknown }).content as { type: string; text?: string }[] | undefined;
   return content?.[0]?.text ?? '';
 }

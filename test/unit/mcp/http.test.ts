@@ -11,6 +11,7 @@ import { KeyRing, generateKey, hashKey, parseKeysFile } from '../../../mcp/auth/
 import { HealthProbe } from '../../../mcp/health.js';
 import { type HttpHandle, serveHttp } from '../../../mcp/http/server.js';
 import type { McpServices } from '../../../mcp/server.js';
+import { closeServices } from '../../../mcp/services.js';
 import { TOOL } from '../../../mcp/tools/names.js';
 import { type FixtureProject, fixtureProject } from './fixtures/project.js';
 import { echo } from './fixtures/workflows.js';
@@ -62,7 +63,7 @@ describe('mcp over HTTP (stateless)', () => {
   });
   afterAll(async () => {
     await http.close();
-    services.catalogue.close();
+    closeServices(services);
     project.remove();
   });
 
@@ -194,7 +195,7 @@ describe('mcp over HTTP: other settings', () => {
     try {
       await expect(serveHttp(services, new HealthProbe(conductor), { host: '0.0.0.0', port: 0, keys: null, rateLimitPerMinute: 10 })).rejects.toThrow(/refusing to serve HTTP on 0\.0\.0\.0 without API keys/);
     } finally {
-      services.catalogue.close();
+      closeServices(services);
       project.remove();
     }
   });
@@ -222,7 +223,7 @@ describe('mcp over HTTP: other settings', () => {
     } finally {
       await c.close();
       await http.close();
-      services.catalogue.close();
+      closeServices(services);
       project.remove();
     }
   });

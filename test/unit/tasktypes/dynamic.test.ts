@@ -5,7 +5,7 @@ import { diagnosticsOf, defaultDef, tasksOf } from './helpers.js';
 const input = z.object({ courier: z.string(), parcelId: z.string() });
 
 describe('dynamic (DYNAMIC)', () => {
-  it('lowers the task name into taskToExecute and embeds no definition, so each target keeps its own', () => {
+  it('lowers the task name into taskToExecute, with the settings that apply to whichever task runs', () => {
     const wf = workflow('ship_dynamic', { input, output: z.object({ tracking: z.string() }) }, (wf) => {
       const ship = wf.dynamic('ship', {
         taskName: wf.input.courier,
@@ -21,11 +21,13 @@ describe('dynamic (DYNAMIC)', () => {
         type: 'DYNAMIC',
         inputParameters: { parcelId: '${workflow.input.parcelId}', taskToExecute: '${workflow.input.courier}' },
         dynamicTaskNameParam: 'taskToExecute',
+        // Without it, Conductor would run the target with an ad-hoc definition: no retries, no timeouts.
+        taskDefinition: defaultDef('ship'),
       },
     ]);
   });
 
-  it('embeds the settings the step asks for, for whichever task runs', () => {
+  it('embeds the settings the step asks for', () => {
     const wf = workflow('ship_dynamic_policy', { input, output: z.object({}) }, (wf) => {
       wf.dynamic('ship', { taskName: wf.input.courier, retryCount: 1 });
       return {};

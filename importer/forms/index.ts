@@ -1,0 +1,36 @@
+/**
+ * The table of forms: which planner tries a task of each Conductor type. A type missing here,
+ * or a task its planner declines, is written with the escape hatch.
+ */
+import type { JsonObject } from '../json.js';
+import { planNoop, planJq, planSetVariable, planTerminate, planWait } from './control.js';
+import { planCustom } from './custom.js';
+import { planHttp } from './http.js';
+import { planInline } from './inline.js';
+import { planLoop } from './loop.js';
+import { planParallel } from './parallel.js';
+import { planSubWorkflow } from './sub-workflow.js';
+import { planSwitch } from './switch.js';
+import type { Form, FormContext, Planner } from './types.js';
+import { planWorker } from './worker.js';
+
+const PLANNERS: Readonly<Record<string, Planner>> = {
+  SIMPLE: planWorker,
+  HTTP: planHttp,
+  INLINE: planInline,
+  SWITCH: planSwitch,
+  FORK_JOIN: planParallel,
+  DO_WHILE: planLoop,
+  SUB_WORKFLOW: planSubWorkflow,
+  WAIT: planWait,
+  TERMINATE: planTerminate,
+  SET_VARIABLE: planSetVariable,
+  NOOP: planNoop,
+  JSON_JQ_TRANSFORM: planJq,
+};
+
+/** The form for a task: its builder when that writes it exactly, else the escape hatch. */
+export function planForm(task: JsonObject, ctx: FormContext, escapeHatch: boolean): Form {
+  const planner = escapeHatch ? undefined : PLANNERS[String(task.type)];
+  return planner?.(task, ctx) ?? planCustom(task);
+}

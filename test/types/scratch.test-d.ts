@@ -1,0 +1,10 @@
+import { task, workflow, z } from '../../dsl/index.js';
+const refund = task('refund', { input: z.object({ chargeId: z.string(), reason: z.enum(['failed', 'cancelled']) }), output: z.object({}) });
+const charge = task('charge', { input: z.object({ orderId: z.string() }), output: z.object({ chargeId: z.string() }) });
+const t2 = task('t2', { input: z.object({ reason: z.enum(['failed', 'cancelled']) }), output: z.object({}) });
+workflow('w', { input: z.object({ id: z.string() }), output: z.object({}) }, (wf) => {
+  wf.run(charge, { orderId: wf.input.id }).compensate(refund, (done) => ({ chargeId: done.output.chargeId, reason: 'failed' }));
+  wf.run(t2, { reason: 'failed' });
+  wf.subWorkflow(workflow('c', { input: z.object({ r: z.enum(['a', 'b']) }), output: z.object({}) }, () => ({})), { r: 'a' });
+  return {};
+});
