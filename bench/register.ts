@@ -135,16 +135,16 @@ async function cleanUp(server: RunningConductor, dir: string): Promise<void> {
   await mapLimit(manifest.taskDefs, 4, (t) => remove(`/metadata/taskdefs/${t.name}`));
 }
 
-async function cliNoop(server: RunningConductor, dir: string): Promise<{ seconds: number; writes: number }> {
+async function cliNoop(server: RunningConductor, dir: string): Promise<{ seconds: number; writes: number; timingsMs: Record<string, number> }> {
   const started = performance.now();
   const { stdout } = await promisify(execFile)(process.execPath, [join(repo, 'bin/baton.js'), 'register', '--from-generated', '--json', '--root', dir], {
     env: { ...process.env, CONDUCTOR_SERVER_URL: server.apiUrl },
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = (performance.now() - started) / 1000;
-  const summary = JSON.parse(stdout) as { writes: number; exitCode: number };
+  const summary = JSON.parse(stdout) as { writes: number; exitCode: number; timingsMs: Record<string, number> };
   if (summary.exitCode !== 0) throw new Error(`the CLI no-op run exited ${summary.exitCode}`);
-  return { seconds, writes: summary.writes };
+  return { seconds, writes: summary.writes, timingsMs: summary.timingsMs };
 }
 
 function median(values: readonly number[]): number {
@@ -213,7 +213,13 @@ async function main(args: readonly string[]): Promise<void> {
     const rawMedian = median(raw);
     const coldMedian = median(cold);
     console.log(`medians over ${rounds} rounds: raw ${fmt(rawMedian)} s, baton cold ${fmt(coldMedian)} s, baton no-op in process ${fmt(median(noop))} s`);
-    console.log(`no-op re-run through the CLI (new process, reads generated/, 0 writes): ${fmt(cli.seconds)} s`);
+    const t = cli.timingsMs;
+    const inside = ((t.load ?? 0) + (t.read ?? 0) + (t.plan ?? 0)) / 1000;
+    console.log(
+      `no-op re-run through the CLI (new process, reads generated/, 0 writes): ${fmt(cli.seconds)} s = ` +
+        `Node start and module imports ${fmt(cli.seconds - inside)} + config and files ${fmt((t.load ?? 0) / 1000)} + ` +
+        `server reads ${fmt((t.read ?? 0) / 1000)} + plan ${fmt((t.plan ?? 0) / 1000)}`,
+    );
     console.log(`register_${count}_s=${fmt(coldMedian)} noop_rerun_s=${fmt(cli.seconds)} ratio_to_raw=${(coldMedian / rawMedian).toFixed(2)}`);
   } finally {
     await server.stop();

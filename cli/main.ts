@@ -10,10 +10,11 @@ import { validateCommand } from './commands/validate.js';
 import { mcpCommand } from './commands/mcp.js';
 import { workerCommand } from './commands/worker.js';
 import { runCommand } from './commands/run.js';
+import { importCommand } from './commands/import.js';
 
 export type CommandModule = (cli: Argv) => Argv;
 
-const commands: CommandModule[] = [buildCommand, graphCommand, devServerCommand, registerCommand, validateCommand, mcpCommand, workerCommand, runCommand];
+const commands: CommandModule[] = [buildCommand, graphCommand, devServerCommand, registerCommand, validateCommand, mcpCommand, workerCommand, runCommand, importCommand];
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;

@@ -44,21 +44,33 @@ export function isTaskDeclValue(value: unknown): value is { [TASK]: TaskDeclIR }
 function listFiles(dir: string, base = dir): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) out.push(...listFiles(full, base));
+  // Directory entries know their type: no stat per file (symbolic links are followed).
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    const isDirectory = entry.isSymbolicLink() ? statSync(full).isDirectory() : entry.isDirectory();
+    if (isDirectory) out.push(...listFiles(full, base));
     else out.push(relative(base, full).split(sep).join('/'));
   }
   return out.sort();
+}
+
+/** The file's text, or undefined when there is no such file. */
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /** What would change on disk: the drift check of CI. */
 export function compareOutput(outDir: string, files: ReadonlyMap<string, string>): BuildOutcome['stale'] {
   const stale: { file: string; change: 'changed' | 'missing' | 'extra' }[] = [];
   for (const [file, content] of files) {
-    const path = join(outDir, file);
-    if (!existsSync(path)) stale.push({ file, change: 'missing' });
-    else if (readFileSync(path, 'utf8') !== content) stale.push({ file, change: 'changed' });
+    const current = readIfExists(join(outDir, file));
+    if (current === undefined) stale.push({ file, change: 'missing' });
+    else if (current !== content) stale.push({ file, change: 'changed' });
   }
   for (const file of listFiles(outDir)) if (!files.has(file)) stale.push({ file, change: 'extra' });
   return stale.sort((a, b) => a.file.localeCompare(b.file));
@@ -73,9 +85,14 @@ export function writeOutput(outDir: string, files: ReadonlyMap<string, string>):
   const previous = `${outDir}.old-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   try {
+    const made = new Set<string>();
     for (const [file, content] of files) {
       const path = join(staging, file);
-      mkdirSync(dirname(path), { recursive: true });
+      const dir = dirname(path);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       writeFileSync(path, content);
     }
   } catch (error) {
@@ -127,7 +144,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildOutcome>
   if (!failed && result) {
     if (options.check) stale = compareOutput(config.outDir, result.files);
     else if (!options.dryRun) {
-      writeOutput(config.outDir, result.files);
+      // Output that is already what this build produces is left alone: rewriting thousands of
+      // files costs more than reading them, and their modification times stay meaningful.
+      if (compareOutput(config.outDir, result.files).length > 0) writeOutput(config.outDir, result.files);
       wrote = true;
     }
   }

@@ -19,7 +19,7 @@ import type { ResolvedConfig } from './config.js';
 import { DiagnosticBag, type Diagnostic, sortDiagnostics } from './diagnostics.js';
 import { docComment } from './jsdoc.js';
 import { compensableSteps, compensationName, compensationWorkflow } from './passes/compensation.js';
-import { type ConductorJson, declTaskDefJson, lowerWorkflow } from './passes/lower.js';
+import { type ConductorJson, declPolicy, declTaskDefJson, lowerWorkflow } from './passes/lower.js';
 import { CONDUCTOR_NAME, checkSubWorkflowCycles, sameDeclaration, validateWorkflow } from './passes/validate.js';
 import { jsonSchema } from './schema-info.js';
 import { type ToolDefinition, toolDefinition } from './artifacts/mcp-tools.js';
@@ -148,6 +148,13 @@ export function compile(input: CompileInput): CompileResult {
     });
   }
   for (const { decl } of input.taskDecls ?? []) addDecl(decl);
+  // A declaration's own settings must be registrable even when no workflow uses it yet.
+  for (const { decl, loc } of decls.values()) {
+    if (decl.preserveSettings) continue;
+    for (const conflict of declPolicy(config.policy, decl).conflicts) {
+      reporterFor()(loc, 'policy-conflict', `task '${decl.name}': ${conflict}`, 'responseTimeout ≤ timeout ≤ totalTimeout must hold');
+    }
+  }
 
   const errors = bag.errors.length > 0;
   if (errors) return { diagnostics: sortDiagnostics(bag.items), files: new Map(), workflows: [] };
@@ -165,7 +172,7 @@ export function compile(input: CompileInput): CompileResult {
     const lowerOptions = { ...options, report };
     const compensation = compensationWorkflow(ir, lowerOptions);
     const definition = lowerWorkflow(ir, lowerOptions, compensation ? { failureWorkflow: compensationName(ir.name) } : {});
-    checkLoweredRefs(definition, ir, report);
+    checkLoweredRefs(definition, ir, report, new Set(decls.keys()));
     const base = `${fileName(ir.name)}.v${ir.version}`;
     const content = stableJson(definition);
     const workflowFile = `workflows/${base}.json`;
@@ -179,6 +186,8 @@ export function compile(input: CompileInput): CompileResult {
     const dependsOn = new Set<string>();
     walkSteps(ir.steps, (step) => {
       if (step.kind === 'subWorkflow' && !(step as SubWorkflowNode).inlineDefinition) dependsOn.add((step as SubWorkflowNode).workflow.name);
+      // A started workflow must exist before anything can start it.
+      if (step.kind === 'startWorkflow') dependsOn.add((step as unknown as { workflow: { name: string } }).workflow.name);
     });
     if (compensation) dependsOn.add(compensationName(ir.name));
     else if (ir.failureWorkflow) dependsOn.add(ir.failureWorkflow.name);
@@ -247,7 +256,12 @@ export function compile(input: CompileInput): CompileResult {
 }
 
 /** Lowering adds helper tasks (joins, result scripts); their names must not clash with steps. */
-function checkLoweredRefs(definition: ConductorJson, ir: WorkflowIR, report: (loc: SourceLoc, code: string, message: string, hint?: string) => void): void {
+function checkLoweredRefs(
+  definition: ConductorJson,
+  ir: WorkflowIR,
+  report: (loc: SourceLoc, code: string, message: string, hint?: string) => void,
+  declared: ReadonlySet<string>,
+): void {
   const seen = new Set<string>();
   const visit = (tasks: Json) => {
     if (!Array.isArray(tasks)) return;
@@ -255,6 +269,11 @@ function checkLoweredRefs(definition: ConductorJson, ir: WorkflowIR, report: (lo
       if (task === null || typeof task !== 'object' || Array.isArray(task)) continue;
       const t = task as { [key: string]: Json };
       const ref = t.taskReferenceName;
+      // Conductor gives a task without its own definition the one registered under its name, so
+      // a WAIT or INLINE named like a worker task would take over that task's timeouts.
+      if (t.type !== 'SIMPLE' && t.taskDefinition === undefined && typeof t.name === 'string' && declared.has(t.name)) {
+        report(ir.loc, 'name-shadows-task', `${String(t.type)} step '${String(ref)}' is named '${t.name}' like a declared worker task, so Conductor would apply that task's retry and timeout settings to it`, 'give the step another name');
+      }
       if (typeof ref === 'string') {
         if (seen.has(ref)) report(ir.loc, 'duplicate-ref', `task reference '${ref}' occurs twice in the compiled workflow '${ir.name}'`, 'a step ref clashes with a helper task baton adds (…_join, …_result, …_item); rename the step');
         seen.add(ref);

@@ -29,6 +29,8 @@ export const SHIPPED_PROFILES: Readonly<Record<string, PolicyOverrides>> = Objec
   default: {},
   /** Calls to other services over the network. */
   external: { timeoutSeconds: 30, responseTimeoutSeconds: 30 },
+  /** Calls to language models: slow answers, worth a few patient retries. */
+  llm: { timeoutSeconds: 120, responseTimeoutSeconds: 120, retryDelaySeconds: 5 },
   /** Database reads and writes. */
   database: { timeoutSeconds: 10, responseTimeoutSeconds: 10 },
   /** Work that takes long but reports progress (heartbeats) often. */

@@ -46,13 +46,28 @@ export function inputTemplate(schema: z.ZodType): Record<string, Json> {
 
 export type JsonSchema = { [key: string]: Json };
 
+/**
+ * Converted schemas as JSON text, per schema object: a build asks for each workflow's schemas
+ * twice (schema files, MCP tool), and schemas shared between workflows are converted once.
+ * Every caller gets its own copy.
+ */
+const converted = new WeakMap<z.ZodType, { input?: string; output?: string }>();
+
 /** JSON Schema of what a caller sends (`io: 'input'`) or what a value holds (`output`). */
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  try {
-    return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
-  } catch {
-    return { $schema: 'https://json-schema.org/draft/2020-12/schema' };
+  let entry = converted.get(schema);
+  if (!entry) converted.set(schema, (entry = {}));
+  let text = entry[io];
+  if (text === undefined) {
+    let result: JsonSchema;
+    try {
+      result = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+    } catch {
+      result = { $schema: 'https://json-schema.org/draft/2020-12/schema' };
+    }
+    entry[io] = text = JSON.stringify(result);
   }
+  return JSON.parse(text) as JsonSchema;
 }
 
 export type PathCheck = { ok: true } | { ok: false; at: number; known: string[] };

@@ -4,7 +4,7 @@
  * overlaps with loading and compiling.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
@@ -72,6 +72,6 @@ export async function typecheck(root: string, tsconfig: string, files: readonly 
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.on('error', reject);
     child.on('close', () => resolvePromise(text));
-  });
+  }).finally(() => rmSync(config, { force: true }));
   return parseTscOutput(output, root);
 }

@@ -27,7 +27,7 @@ Runs a local Conductor OSS server (SQLite, 127.0.0.1 only) until Ctrl-C.
   --port N          port to listen on (default ${CONVENTIONAL_PORT} if free, else a free port)
   --data-dir DIR    keep the database and log in DIR (kept after exit)
   --keep            keep the temporary data folder after exit
-  --timeout SECONDS how long to wait for the server to boot (default 180)`;
+  --timeout SECONDS how long to wait for the server to boot (default 300)`;
 
 function describe(server: RunningConductor, keep: boolean): string[] {
   return [
@@ -102,7 +102,7 @@ export async function runDevServer(argv: readonly string[], io: DevServerIO = de
     io.stderr(`--port must be a TCP port number, got '${values.port}'`);
     return 2;
   }
-  const timeoutSeconds = values.timeout === undefined ? 180 : Number(values.timeout);
+  const timeoutSeconds = values.timeout === undefined ? 300 : Number(values.timeout);
   if (!(timeoutSeconds > 0)) {
     io.stderr(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
     return 2;

@@ -51,10 +51,13 @@ export async function waitForHealthy(baseUrl: string, options: WaitOptions): Pro
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 500;
   let last: HealthResult = { healthy: false, detail: 'not probed yet' };
-  while (Date.now() < deadline) {
+  for (;;) {
     options.signal?.throwIfAborted();
-    last = await probeHealth(baseUrl, Math.min(2_000, interval * 4));
+    // A JVM still booting on a starved CPU can take seconds to answer its first
+    // request; a short probe timeout would turn that into a false "not ready".
+    last = await probeHealth(baseUrl, 5_000);
     if (last.healthy) return;
+    if (Date.now() >= deadline) break;
     options.signal?.throwIfAborted();
     await sleep(interval, undefined, { signal: options.signal }).catch(() => {});
   }

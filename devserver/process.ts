@@ -185,7 +185,17 @@ export function spawnJvm(options: SpawnJvmOptions): JvmProcess {
     } catch {
       return exited;
     }
-    const winner = await Promise.race([exited, sleep(graceMs).then(() => undefined)]);
+    // The grace timer is cancelled as soon as the JVM exits: a pending timer
+    // would keep the caller's process (e.g. vitest) alive for the whole grace.
+    const grace = new AbortController();
+    const winner = await Promise.race([
+      exited,
+      sleep(graceMs, undefined, { signal: grace.signal }).then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]);
+    grace.abort();
     if (winner) return winner;
     try {
       process.kill(pid, 'SIGKILL');

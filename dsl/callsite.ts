@@ -23,7 +23,8 @@ export function markOwnFile(file: string): void {
   ownFiles.add(file);
 }
 
-function isOwn(file: string): boolean {
+/** True for files of baton itself, whose frames are never the author's. */
+export function isOwn(file: string): boolean {
   return ownFiles.has(file) || ownDirs.some((d) => file.startsWith(d));
 }
 
@@ -33,14 +34,22 @@ type CallSite = {
   getColumnNumber(): number | null;
 };
 
+const paths = new Map<string, string>();
+
+/** Frames name the same few files over and over (a whole bundle is one): convert each once. */
 function toPath(name: string): string {
-  return name.startsWith('file://') ? fileURLToPath(name) : name;
+  let path = paths.get(name);
+  if (path === undefined) {
+    path = name.startsWith('file://') ? fileURLToPath(name) : name;
+    paths.set(name, path);
+  }
+  return path;
 }
 
-function structuredStack(): CallSite[] {
+function structuredStack(limit: number): CallSite[] {
   const previous = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
+  Error.stackTraceLimit = limit;
   Error.prepareStackTrace = (_error, frames) => frames;
   try {
     const holder: { stack?: unknown } = {};
@@ -52,14 +61,25 @@ function structuredStack(): CallSite[] {
   }
 }
 
-/** The first frame outside baton: the author's call. Positions are those of the running code. */
-export function captureCallSite(): SourceLoc {
-  for (const frame of structuredStack()) {
+function authorFrame(limit: number): SourceLoc | undefined {
+  for (const frame of structuredStack(limit)) {
     const name = frame.getFileName();
     if (!name || name.startsWith('node:') || name.startsWith('internal/')) continue;
     const file = toPath(name);
     if (isOwn(file)) continue;
     return { file, line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0 };
   }
-  return UNKNOWN_LOC;
+  return undefined;
+}
+
+/**
+ * Capturing a stack costs in proportion to its depth, and a builder is called a few frames below
+ * the author's line: look that far first, and deeper only when the author is not found there.
+ */
+const NEAR_FRAMES = 8;
+const FAR_FRAMES = 30;
+
+/** The first frame outside baton: the author's call. Positions are those of the running code. */
+export function captureCallSite(): SourceLoc {
+  return authorFrame(NEAR_FRAMES) ?? authorFrame(FAR_FRAMES) ?? UNKNOWN_LOC;
 }

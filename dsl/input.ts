@@ -3,14 +3,14 @@
  * type, or an object/array whose parts are either. `Resolved` goes the other way: the run-time
  * shape of such an input, used to type the `$` of inline functions.
  */
-import type { Ref, RefBase } from './ref.js';
+import type { RefBase } from './ref.js';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
 export type In<T> =
   IsAny<T> extends true
     ? any
-    : Ref<T> | (T extends readonly (infer E)[] ? readonly In<E>[] : T extends object ? { [K in keyof T]: In<T[K]> } : T);
+    : RefBase<T> | (T extends readonly (infer E)[] ? readonly In<E>[] : T extends object ? { [K in keyof T]: In<T[K]> } : T);
 
 /** The run-time value an input expression stands for. */
 export type Resolved<X> =

@@ -13,8 +13,12 @@ declare const refType: unique symbol;
 /** What every reference has: its recorded value, and (for the type checker only) its type. */
 export interface RefBase<T> {
   readonly [REF]: Value;
-  /** Phantom field: never present at run time; it makes Ref<string> and Ref<number> distinct. */
-  readonly [refType]?: T;
+  /**
+   * Phantom field: never present at run time; it makes Ref<string> and Ref<number> distinct. A
+   * function type keeps it covariant without the optional property's implicit `undefined`
+   * leaking in (so a Ref<string | undefined> is not accepted where a string is required).
+   */
+  readonly [refType]?: () => T;
 }
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -32,8 +36,16 @@ type FieldsOf<O, N> = [O] extends [never]
         ? { readonly [K in keyof O]-?: Ref<O[K] | N> }
         : unknown;
 
-export type RefFields<T> =
-  IsAny<T> extends true ? { readonly [key: string]: Ref<any> } : FieldsOf<NonNullable<T>, Nullish<T>>;
+/**
+ * The fields of a reference to `any` (an untyped output): every name leads to another such
+ * reference, at any depth. Interfaces, because a recursive type alias stops after one level.
+ */
+export interface AnyRefFields {
+  readonly [key: string]: AnyRef;
+}
+export interface AnyRef extends RefBase<any>, AnyRefFields {}
+
+export type RefFields<T> = IsAny<T> extends true ? AnyRefFields : FieldsOf<NonNullable<T>, Nullish<T>>;
 
 /**
  * A value of type T that Conductor resolves at run time. Reading a field gives a reference to

@@ -26,11 +26,11 @@ import { type TerminateOptions, terminate } from '../tasktypes/terminate.js';
 import { setVariable } from '../tasktypes/set-variable.js';
 import { type CustomTaskOptions, customTask } from '../tasktypes/custom.js';
 import { type JqOptions, type JqOutput, jq } from '../tasktypes/jq.js';
-import { type StartWorkflowOptions, type StartWorkflowOutput, startWorkflow } from '../tasktypes/start-workflow.js';
+import { type StartWorkflowInput, type StartWorkflowOptions, type StartWorkflowOutput, startWorkflow } from '../tasktypes/start-workflow.js';
 import { type DynamicOptions, dynamic } from '../tasktypes/dynamic.js';
 import { type HumanOptions, human } from '../tasktypes/human.js';
-import { type EventOptions, type EventOutput, event } from '../tasktypes/event.js';
-import { type KafkaPublishOptions, kafkaPublish } from '../tasktypes/kafka-publish.js';
+import { type EventInput, type EventOptions, type EventOutput, event } from '../tasktypes/event.js';
+import { type KafkaPublishInput, type KafkaPublishOptions, kafkaPublish } from '../tasktypes/kafka-publish.js';
 import { noop } from '../tasktypes/noop.js';
 import { type ExclusiveJoinOptions, type JoinableStep, type OutputOf, exclusiveJoin } from '../tasktypes/exclusive-join.js';
 import { type LLM_REPLY, type LlmResponse, type TextCompleteOptions, textComplete } from '../tasktypes/llm-text-complete.js';
@@ -42,7 +42,7 @@ import { type StoreEmbeddingsOptions, type StoreOutput, storeEmbeddings } from '
 import { type GetEmbeddingsOptions, getEmbeddings } from '../tasktypes/llm-get-embeddings.js';
 import type { SearchOutput } from '../tasktypes/vector-db.js';
 import { type ListMcpToolsOptions, type ListToolsOutput, listMcpTools } from '../tasktypes/mcp-list-tools.js';
-import { type CallMcpToolOptions, type CallToolOutput, callMcpTool } from '../tasktypes/mcp-call-tool.js';
+import { type CallMcpToolInput, type CallMcpToolOptions, type CallToolOutput, callMcpTool } from '../tasktypes/mcp-call-tool.js';
 
 type ResultOf<R> = [R] extends [void | undefined] ? never : R extends Step<infer O> ? O : Resolved<R>;
 
@@ -77,7 +77,7 @@ export class Scope<V = Record<string, unknown>> implements ScopeLike {
   http<O extends z.ZodType = z.ZodUnknown>(
     name: string,
     options: HttpOptions<O>,
-  ): CompensableStep<HttpRequest, HttpResponse<z.output<O>>> {
+  ): CompensableStep<{ http_request: HttpRequest }, HttpResponse<z.output<O>>> {
     return http(this, name, options);
   }
 
@@ -193,13 +193,14 @@ export class Scope<V = Record<string, unknown>> implements ScopeLike {
 
   /**
    * Starts another baton workflow and goes on without waiting (START_WORKFLOW). The input is
-   * checked against the target's schema; the output is the new run's `{ workflowId }`.
+   * checked against the target's schema; the output is the new run's `{ workflowId }`. An undo
+   * (terminating that run, say) may be declared with `.compensate()`.
    */
   startWorkflow<I extends z.ZodType>(
     target: { readonly input: I } & AnyWorkflow,
     input: In<z.input<I>>,
     options?: StartWorkflowOptions,
-  ): Step<StartWorkflowOutput> {
+  ): CompensableStep<StartWorkflowInput<z.output<I>>, StartWorkflowOutput> {
     return startWorkflow(this, target, input, options);
   }
 
@@ -223,13 +224,14 @@ export class Scope<V = Record<string, unknown>> implements ScopeLike {
   /**
    * Publishes the input as a message to an event queue (EVENT): `sink: 'conductor:<queue>'`,
    * `'sqs:<queue>'`, `'kafka:<topic>'`, … The output echoes the message and names the queue.
+   * May declare an undo with `.compensate()`.
    */
-  event<const P extends Record<string, unknown> = {}>(name: string, options: EventOptions<P>): Step<EventOutput & Resolved<P>> {
+  event<const P extends Record<string, unknown> = {}>(name: string, options: EventOptions<P>): CompensableStep<EventInput<P>, EventOutput & Resolved<P>> {
     return event(this, name, options);
   }
 
-  /** Publishes one message to a Kafka topic from the server (KAFKA_PUBLISH). */
-  kafkaPublish(name: string, options: KafkaPublishOptions): Step<Record<string, never>> {
+  /** Publishes one message to a Kafka topic from the server (KAFKA_PUBLISH); may declare an undo. */
+  kafkaPublish(name: string, options: KafkaPublishOptions): CompensableStep<KafkaPublishInput, Record<string, never>> {
     return kafkaPublish(this, name, options);
   }
 
@@ -302,8 +304,12 @@ export class Scope<V = Record<string, unknown>> implements ScopeLike {
   /**
    * Calls one tool of an MCP server over HTTP (CALL_MCP_TOOL): `method` is the tool name,
    * `arguments` its arguments. A tool error still completes the step: check `output.isError`.
+   * A tool with effects may declare its undo with `.compensate()`.
    */
-  callMcpTool<O extends z.ZodType = z.ZodUnknown>(name: string, options: CallMcpToolOptions<O>): Step<CallToolOutput<z.output<O>>> {
+  callMcpTool<O extends z.ZodType = z.ZodUnknown>(
+    name: string,
+    options: CallMcpToolOptions<O>,
+  ): CompensableStep<CallMcpToolInput, CallToolOutput<z.output<O>>> {
     return callMcpTool(this, name, options);
   }
 

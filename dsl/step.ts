@@ -48,9 +48,11 @@ export interface CompensableStep<I, O> extends Step<O> {
    * Declares how to undo this step. When a later step fails, the generated failure workflow
    * runs the undo task for every completed compensable step, newest first, with this input.
    */
-  compensate<UI extends z.ZodType, UO extends z.ZodType>(
+  compensate<UI extends z.ZodType, UO extends z.ZodType, const M extends In<z.input<UI>>>(
     undo: TaskDecl<UI, UO>,
-    mapping: (done: CompensationSource<I, O>) => In<z.input<UI>>,
+    // The mapping's result is a `const` type parameter so `reason: 'failed'` stays the literal
+    // an enum field needs: TypeScript widens literals returned into a still-generic type.
+    mapping: (done: CompensationSource<I, O>) => M,
     options?: PolicyOptions,
   ): this;
 }

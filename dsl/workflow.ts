@@ -9,7 +9,9 @@ import type { PolicyOverrides, WorkflowTimeoutPolicy } from '../ir/policy.js';
 import type { SourceLoc } from '../ir/source.js';
 import type { ExampleIR, ScheduleIR, ToolHintsIR, WorkflowIR } from '../ir/workflow.js';
 import type { Json, Value } from '../ir/value.js';
-import { captureCallSite } from './callsite.js';
+import { captureCallSite, isOwn } from './callsite.js';
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { In } from './input.js';
 import { type PolicyOptions, pickPolicy } from './options.js';
 import { type BuilderProblem, type LocationMapper, Recorder } from './recorder.js';
@@ -136,11 +138,14 @@ export type WorkflowBody<I extends z.ZodType, O extends z.ZodType, V extends z.Z
 
 const identity: LocationMapper = (loc) => loc;
 
-export function workflow<I extends z.ZodType, O extends z.ZodType, V extends z.ZodObject = z.ZodObject<{}>>(
-  name: string,
-  options: WorkflowOptions<I, O, V>,
-  body: WorkflowBody<I, O, V>,
-): Workflow<I, O, V> {
+// The body's result is a `const` type parameter so `{ status: 'ok' }` stays the literal an enum
+// output field needs: TypeScript widens literals returned into a still-generic type.
+export function workflow<
+  I extends z.ZodType,
+  O extends z.ZodType,
+  V extends z.ZodObject = z.ZodObject<{}>,
+  const R extends In<z.input<O>> = In<z.input<O>>,
+>(name: string, options: WorkflowOptions<I, O, V>, body: (wf: WorkflowScope<z.output<I>, z.output<V>>) => R): Workflow<I, O, V> {
   const loc = captureCallSite();
   const version = options.version ?? 1;
   const definition: WorkflowDefinition = {
@@ -332,10 +337,10 @@ function buildWorkflow<I extends z.ZodType, O extends z.ZodType, V extends z.Zod
 function errorLoc(error: Error, mapLoc: LocationMapper): SourceLoc | undefined {
   const stack = error.stack ?? '';
   for (const line of stack.split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
+    const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
     if (!m) continue;
-    const file = m[1]!.replace(/^file:\/\//, '');
-    if (/[/\\](dsl|tasktypes|ir|dist|node_modules)[/\\]/.test(file)) continue;
+    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (isOwn(file) || file.includes(`${sep}node_modules${sep}`)) continue;
     return mapLoc({ file, line: Number(m[2]), column: Number(m[3]) });
   }
   return undefined;

@@ -78,14 +78,21 @@ class Printer {
    * bracket, the call keeps its line and only the last argument breaks, as people write it.
    */
   private hug(doc: Group, indent: string): boolean {
-    const last = doc.items[doc.items.length - 1];
+    const items = doc.items;
+    const last = items[items.length - 1];
     if (last === undefined || !opensBracket(last)) return false;
-    const before = doc.items.slice(0, -1);
+    // The bracketed tail: just the last argument, or options and a callback (`workflow(…)`).
+    let start = items.length - 1;
+    if (typeof last !== 'string' && last.kind === 'block') while (start > 0 && opensBracket(items[start - 1]!)) start--;
+    const before = items.slice(0, start);
     if (!before.every((item) => typeof item === 'string' && !item.includes('\n') && !/[{([]/.test(item))) return false;
     const head = `${doc.open}${before.map((b) => `${b as string}, `).join('')}`;
     if (this.column() + head.length + 2 > WIDTH) return false;
     this.out += head;
-    this.print(last, indent, doc.close.length);
+    items.slice(start).forEach((item, i, tail) => {
+      if (i > 0) this.out += ', ';
+      this.print(item, indent, i === tail.length - 1 ? doc.close.length : 2);
+    });
     this.out += doc.close;
     return true;
   }

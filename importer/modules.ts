@@ -6,7 +6,7 @@
  */
 import { IndentationText, Project, QuoteKind } from 'ts-morph';
 import { TASK_POLICY_KEYS } from '../ir/policy.js';
-import { type Doc, callDoc, concat, objectDoc, printDoc, quote } from './doc.js';
+import { type Doc, callDoc, concat, objectDoc, printDoc, propertyKey, quote } from './doc.js';
 import { type Json, type JsonObject, isObject } from './json.js';
 import { policyOptions } from './forms/common.js';
 import type { Batch, DeclPlan, ExternalPlan, ModulePlan, WorkflowPlan } from './plan.js';
@@ -44,9 +44,10 @@ function entry(key: string, value: Doc): Doc {
   return concat(`${key}: `, value);
 }
 
-function keysSchema(keys: Iterable<string>, field: (key: string) => string): string {
-  const entries = [...keys].map((key) => `${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) && key !== '__proto__' ? key : quote(key)}: ${field(key)}`);
-  return entries.length === 0 ? 'z.looseObject({})' : `z.looseObject({ ${entries.join(', ')} })`;
+/** `z.looseObject({ key: z.any(), … })`: the keys a workflow or task is known to use, any others allowed. */
+function keysSchema(keys: Iterable<string>, field: (key: string) => string): Doc {
+  const entries = [...keys].map((key) => `${propertyKey(key)}: ${field(key)}`);
+  return entries.length === 0 ? 'z.looseObject({})' : callDoc('z.looseObject', [objectDoc(entries)]);
 }
 
 function stringList(value: Json | undefined): string[] | undefined {
@@ -120,7 +121,7 @@ function workflowOptions(plan: WorkflowPlan, writer: ValueWriter, explicitDescri
       case 'rateLimitConfig': {
         const ok = isObject(value) && Object.keys(value).length === 2 && typeof value.rateLimitKey === 'string' && Number.isInteger(value.concurrentExecLimit) && (value.concurrentExecLimit as number) >= 1;
         if (ok) {
-          const key = writer.value((value as JsonObject).rateLimitKey as string, [], 'string');
+          const key = writer.detached((value as JsonObject).rateLimitKey as string, 'string');
           entries.push(entry('rateLimit', objectDoc([entry('key', key), entry('concurrentExecLimit', String((value as JsonObject).concurrentExecLimit))])));
         } else {
           fields[key] = value;
@@ -171,8 +172,11 @@ function workflowStatement(plan: WorkflowPlan, decls: ReadonlyMap<string, string
   const body = workflowBody(writer);
   const { comment, explicit } = describe(plan.def.description, !plan.inline);
   const call = callDoc('workflow', [quote(plan.name), workflowOptions(plan, writer, explicit), body]);
-  const head = plan.inline ? `const ${plan.varName} = ` : 'export default ';
-  return `${comment}${printDoc(concat(head, call, ';'))}\n`;
+  // A workflow its own module calls (START_WORKFLOW of itself, say) is named, then exported.
+  const named = plan.inline || plan.module.selfReferenced;
+  const head = named ? `const ${plan.varName} = ` : 'export default ';
+  const tail = named && !plan.inline ? `\nexport default ${plan.varName};\n` : '';
+  return `${comment}${printDoc(concat(head, call, ';'))}\n${tail}`;
 }
 
 /** Renders every workflow once so references can tell the plan what they need. */
@@ -191,13 +195,23 @@ const project = new Project({
 });
 
 /** Formats a module with ts-morph and makes sure it parses. */
-function finish(path: string, header: string, imports: readonly { names: readonly string[]; from: string; typeOnly?: boolean }[], body: string): GeneratedFile {
+interface ImportSpec {
+  readonly names?: readonly string[];
+  readonly defaultName?: string;
+  readonly from: string;
+}
+
+function finish(path: string, header: string, imports: readonly ImportSpec[], body: string): GeneratedFile {
   const file = project.createSourceFile(path, body, { overwrite: true });
   file.insertImportDeclarations(
     0,
-    imports.filter((i) => i.names.length > 0).map((i) => ({ namedImports: [...i.names], moduleSpecifier: i.from, isTypeOnly: i.typeOnly ?? false })),
+    imports.map((i) => ({
+      ...(i.defaultName !== undefined && { defaultImport: i.defaultName }),
+      ...(i.names !== undefined && i.names.length > 0 && { namedImports: [...i.names] }),
+      moduleSpecifier: i.from,
+    })),
   );
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true, insertSpaceAfterOpeningAndBeforeClosingEmptyBraces: false });
   const problems = project.getProgram().getSyntacticDiagnostics(file);
   const text = `${header}${file.getFullText()}`;
   project.removeSourceFile(file);
@@ -228,8 +242,9 @@ export function workflowModule(module: ModulePlan, batch: Batch): GeneratedFile 
   const statements = [...module.inlines].reverse().map((p) => workflowStatement(p, decls));
   statements.push(workflowStatement(main, decls));
   const body = statements.join('\n');
-  const imports = [{ names: batonImports(body, ['workflow']), from: 'baton' }];
+  const imports: ImportSpec[] = [{ names: batonImports(body, ['workflow']), from: 'baton' }];
   for (const [from, names] of [...module.imports.entries()].sort(([a], [b]) => a.localeCompare(b))) imports.push({ names: [...names].sort(), from });
+  for (const [from, name] of [...module.defaultImports.entries()].sort(([a], [b]) => a.localeCompare(b))) imports.push({ defaultName: name, from });
   const top = header([
     `Workflow '${main.name}' version ${main.version}, imported by \`baton import\` from ${sourceNote(main)}.`,
     '`baton build` compiles this module back to that definition; edit it like any other workflow.',

@@ -71,6 +71,10 @@ export interface ModulePlan {
   readonly inlines: WorkflowPlan[];
   /** Names this module imports, by module specifier. */
   readonly imports: Map<string, Set<string>>;
+  /** Workflows of other modules this module imports (their default export), by module specifier. */
+  readonly defaultImports: Map<string, string>;
+  /** The module's own workflow is called from within the module, so it needs a name. */
+  selfReferenced: boolean;
 }
 
 export interface DeclPlan {
@@ -238,7 +242,7 @@ export function planBatch(defs: readonly { definition: JsonObject; source: strin
     let file = fileBase;
     for (let n = 2; files.has(file); n++) file = `${fileBase}_${n}`;
     files.reserve(file);
-    const module: ModulePlan = { file, namer: new Namer(), inlines: [], imports: new Map() };
+    const module: ModulePlan = { file, namer: new Namer(), inlines: [], imports: new Map(), defaultImports: new Map(), selfReferenced: false };
     const plan = newPlan(definition, source, module, false, global.take(several ? `${name}_v${version}` : name, 'Workflow', 'workflow'), options);
     module.main = plan;
     batch.modules.push(module);
@@ -267,12 +271,13 @@ export function planBatch(defs: readonly { definition: JsonObject; source: strin
         const child = newPlan(inline, plan.source, plan.module, true, plan.module.namer.take(`${name}_inline`, 'Workflow', 'workflow'), options);
         plan.module.inlines.push(child);
         child.steps = planSteps(child, inline.tasks, viewFor(child), new Set());
-        return { varName: child.varName, readOutput: (key) => child.outputReads.add(key), version: child.version, latest: false, inline: true };
+        return { varName: child.varName, readOutput: (key) => child.outputReads.add(key), declaredOutput: true, version: child.version, latest: false, inline: true };
       }
       const target = version === undefined ? latest.get(name) : byKey.get(workflowKey(name, version));
       if (target) {
-        if (target.module !== plan.module) importName(plan.module, `./${target.module.file}.js`, target.varName);
-        return { varName: target.varName, readOutput: (key) => target.outputReads.add(key), version: target.version, latest: version === undefined, inline: false };
+        if (target.module !== plan.module) plan.module.defaultImports.set(`./${target.module.file}.js`, target.varName);
+        else plan.module.selfReferenced = true;
+        return { varName: target.varName, readOutput: (key) => target.outputReads.add(key), declaredOutput: true, version: target.version, latest: version === undefined, inline: false };
       }
       const key = `${name}@${version ?? 'latest'}`;
       let external = batch.externals.get(key);
@@ -281,7 +286,7 @@ export function planBatch(defs: readonly { definition: JsonObject; source: strin
         batch.externals.set(key, external);
       }
       importName(plan.module, `./${externalModule}.js`, external.varName);
-      return { varName: external.varName, readOutput: () => undefined, version: external.version, latest: version === undefined, inline: false };
+      return { varName: external.varName, readOutput: () => undefined, declaredOutput: false, version: external.version, latest: version === undefined, inline: false };
     },
   });
 
@@ -291,8 +296,8 @@ export function planBatch(defs: readonly { definition: JsonObject; source: strin
     const failure = plan.def.failureWorkflow;
     if (typeof failure !== 'string' || failure === '' || latest.has(failure)) continue;
     const key = `${failure}@failure`;
+    // Referred to by name; declaring it in the external module is what makes it known.
     if (!batch.externals.has(key)) batch.externals.set(key, { name: failure, version: 1, varName: global.take(failure, 'Workflow', 'workflow') });
-    importName(plan.module, `./${externalModule}.js`, batch.externals.get(key)!.varName);
   }
   // Every module may use any batch-wide name; its own names must not shadow them.
   for (const module of batch.modules) {

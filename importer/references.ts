@@ -40,7 +40,8 @@ export function availableAt(target: Position, at: Position): number | undefined 
 /** Segments the reference proxy cannot walk through (dsl/ref.ts answers them itself). */
 const PROXY_NAMES = new Set(['then', 'toJSON', 'toString', 'valueOf', '__proto__', 'constructor', 'prototype']);
 
-const path = (segments: readonly PathSegment[]) => segments.map(accessor).join('');
+/** The path in TypeScript; segments past the declared keys go through index signatures. */
+const path = (segments: readonly PathSegment[], named: number) => segments.map((s, i) => accessor(s) + (i >= named ? '!' : '')).join('');
 
 const WORKFLOW_META: Readonly<Record<string, Resolved>> = {
   workflowId: { text: 'wf.workflowId', type: 'string' },
@@ -83,7 +84,7 @@ export function resolveReference(plan: WorkflowPlan, ref: ParsedRef, at: Positio
       if (ref.path.length > 0 && typeof first !== 'string') return undefined;
       if (typeof first === 'string') (root.kind === 'workflowInput' ? plan.inputKeys : plan.variableKeys).add(first);
       const base = root.kind === 'workflowInput' ? 'wf.input' : 'wf.variables';
-      return { text: base + path(ref.path), type: ref.path.length === 0 ? 'object' : 'any' };
+      return { text: base + path(ref.path, 1), type: ref.path.length === 0 ? 'object' : 'any' };
     }
     case 'workflowMeta':
       return ref.path.length === 0 ? WORKFLOW_META[root.field] : undefined;
@@ -115,7 +116,7 @@ export function resolveReference(plan: WorkflowPlan, ref: ParsedRef, at: Positio
       if (!member) return undefined;
       member.used?.();
       if (member.access === '.output' && member.path.length > 0) plan.outputRead.add(target.ref);
-      return { text: `${handleFor(plan, target, common)}${member.access}${path(member.path)}`, type: member.type };
+      return { text: `${handleFor(plan, target, common)}${member.access}${path(member.path, member.named)}`, type: member.type };
     }
   }
 }

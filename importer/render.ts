@@ -44,6 +44,11 @@ export class ValueWriter {
     return resolved && fits(resolved.type, expect) ? resolved.text : undefined;
   }
 
+  /** A string where no reference is in scope (workflow options): literal text or `raw(…)`. */
+  detached(text: string, expect: Expect): Doc {
+    return parseString(text).kind === 'text' ? quote(text) : this.raw(text, expect);
+  }
+
   string(text: string, at: Position, expect: Expect): Doc {
     const parsed = parseString(text);
     if (parsed.kind === 'text') return quote(text);

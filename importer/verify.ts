@@ -10,6 +10,7 @@ import { compile } from '../compiler/compile.js';
 import type { ResolvedConfig } from '../compiler/config.js';
 import { type Diagnostic, formatDiagnostic } from '../compiler/diagnostics.js';
 import { loadModules } from '../compiler/load.js';
+import { clearDocCache } from '../compiler/jsdoc.js';
 import { isTaskDeclValue } from '../compiler/build.js';
 import { TASK } from '../dsl/task.js';
 import { isWorkflow } from '../dsl/workflow.js';
@@ -108,6 +109,7 @@ export async function verifyImport(input: VerifyInput): Promise<Verification> {
       writeFileSync(path, f.text);
       return path;
     });
+    clearDocCache();
     const loaded = await loadModules(input.root, paths);
     const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (loadErrors.length > 0) return { workflows: new Map(), taskDefs: new Map(), errors: loadErrors.map((d) => formatDiagnostic(d, input.root)) };
@@ -130,7 +132,13 @@ export async function verifyImport(input: VerifyInput): Promise<Verification> {
         if (keys.length === 0) unattributed.push(d);
         for (const key of keys) byWorkflow.set(key, [...(byWorkflow.get(key) ?? []), formatDiagnostic(d, input.root)]);
       }
-      for (const [key, messages] of byWorkflow) verdicts.set(key, { key, ok: false, refs: [], whole: true, differences: messages });
+      for (const [key, messages] of byWorkflow) {
+        // Checks name the step they reject ('ref'): those tasks are rewritten with the escape hatch.
+        const known = taskTree(normalizeWorkflowDef(input.workflows.get(key)!).tasks);
+        const refs = new Set<string>();
+        for (const message of messages) for (const m of message.matchAll(/'([^']+)'/g)) if (known.has(m[1]!)) refs.add(m[1]!);
+        verdicts.set(key, { key, ok: false, refs: [...refs], whole: refs.size === 0, differences: messages });
+      }
       return { workflows: verdicts, taskDefs: new Map(), errors: unattributed.map((d) => formatDiagnostic(d, input.root)) };
     }
     for (const [key, original] of input.workflows) {

@@ -13,7 +13,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { declaredOutputSchema, withEnvelopeExtras } from './envelope.js';
 import type { Logger } from './log.js';
 import { workflowToolInputSchema } from './tool-schema.js';
-import { type Check, type JsonSchema, compileSchema } from './validation.js';
+import { type Check, type JsonSchema, lazyCheck } from './validation.js';
 
 export interface WorkflowDefJson {
   readonly name: string;
@@ -30,7 +30,6 @@ export interface WorkflowVersion {
   readonly version: number;
   /** The input schema exactly as tools.json has it. */
   readonly inputSchema: JsonSchema;
-  readonly checkInput: Check;
   /** The workflow's own output schema, when it declares one. */
   readonly outputSchema?: JsonSchema;
   readonly checkOutput?: Check;
@@ -60,12 +59,14 @@ export interface CatalogueSnapshot {
   readonly definitions: ReadonlyMap<string, WorkflowDefJson>;
   /** Changes whenever anything served changes. */
   readonly revision: string;
-  /** Tools left out, and why (a schema ajv cannot compile, a name taken by a run tool). */
+  /** Tools left out, and why (a name taken by a run tool, a broken entry). */
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 
 export interface CatalogueOptions {
   readonly maxWaitSeconds: number;
+  /** Where schema compile errors are reported (they are found on first use). */
+  readonly logger?: Logger;
   /** Names a workflow tool may not take (the run tools). */
   readonly reservedNames?: ReadonlySet<string>;
 }
@@ -100,8 +101,9 @@ function readJson<T>(file: string, what: string): T {
   }
 }
 
-function acceptsEmpty(check: Check): boolean {
-  return check({}).length === 0;
+/** Whether a call may leave `input` out: an object schema that requires nothing. */
+function acceptsEmpty(schema: JsonSchema): boolean {
+  return schema.type === 'object' && (!Array.isArray(schema.required) || schema.required.length === 0);
 }
 
 export function loadCatalogue(outDir: string, options: CatalogueOptions): CatalogueSnapshot {
@@ -171,24 +173,13 @@ function buildTool(
     const version = versionOf(entry);
     workflowName = meta?.name ?? name;
     if (versions.has(version)) throw new Error(`tools.json lists version ${version} twice`);
-    let checkInput: Check;
-    try {
-      checkInput = compileSchema(entry.inputSchema);
-    } catch (error) {
-      throw new Error(`its input schema cannot be compiled (${error instanceof Error ? error.message : String(error)})`);
-    }
     const outputSchema = entry.outputSchema ? declaredOutputSchema(entry.outputSchema) : undefined;
-    let checkOutput: Check | undefined;
-    try {
-      checkOutput = outputSchema ? compileSchema(outputSchema) : undefined;
-    } catch {
-      checkOutput = undefined; // Output checks are a courtesy; an uncompilable one is skipped.
-    }
+    // Output checks are a courtesy; one that does not compile is skipped.
+    const checkOutput = outputSchema ? lazyCheck(outputSchema, 'accept') : undefined;
     const files = definitions.get(`${workflowName}@${version}`) ?? {};
     versions.set(version, {
       version,
       inputSchema: entry.inputSchema,
-      checkInput,
       ...(outputSchema && { outputSchema }),
       ...(checkOutput && { checkOutput }),
       ...files,
@@ -198,11 +189,12 @@ function buildTool(
   const newest = entries.find((e) => versionOf(e) === latest)!;
   const sorted = [...versions.keys()].sort((a, b) => a - b);
   const wrapperOf = (version: WorkflowVersion) =>
-    workflowToolInputSchema(version.inputSchema, { maxWaitSeconds: options.maxWaitSeconds, versions: sorted, inputOptional: acceptsEmpty(version.checkInput) });
+    workflowToolInputSchema(version.inputSchema, { maxWaitSeconds: options.maxWaitSeconds, versions: sorted, inputOptional: acceptsEmpty(version.inputSchema) });
   // Advertised: the newest version's input. A call naming an older version is checked
   // against that version's own input schema.
   const inputSchema = wrapperOf(versions.get(latest)!);
-  const checks = new Map([...versions.values()].map((v) => [v.version, v.version === latest ? compileSchema(inputSchema) : compileSchema(wrapperOf(v))]));
+  const report = (error: unknown) => options.logger?.error('input schema does not compile', { tool: name, error });
+  const checks = new Map([...versions.values()].map((v) => [v.version, lazyCheck(v.version === latest ? inputSchema : wrapperOf(v), 'refuse', report)]));
   const checkArguments: Check = (args) => {
     const asked = (args as { version?: unknown } | null)?.version;
     return (typeof asked === 'number' ? checks.get(asked) : undefined)?.(args) ?? checks.get(latest)!(args);
@@ -210,7 +202,7 @@ function buildTool(
   const tool: Tool = {
     name,
     ...(newest.title !== undefined && { title: newest.title }),
-    description: `${newest.description ?? `Runs the Conductor workflow '${workflowName}'.`}\n\nPut the workflow's input under "input". Answers with the run; waitSeconds waits for its result.`,
+    description: `${newest.description ?? `Runs the Conductor workflow '${workflowName}'.`}\n\nInput goes under "input".`,
     inputSchema: inputSchema as Tool['inputSchema'],
     outputSchema: withEnvelopeExtras(newest.outputSchema ?? {}) as Tool['outputSchema'],
     ...(newest.annotations && { annotations: newest.annotations }),
@@ -231,14 +223,16 @@ function buildTool(
 export class Catalogue extends EventEmitter<{ changed: [CatalogueSnapshot]; error: [Error] }> {
   private snapshot: CatalogueSnapshot;
   private watching = false;
+  private readonly options: CatalogueOptions;
 
   constructor(
     readonly outDir: string,
-    private readonly options: CatalogueOptions,
+    options: CatalogueOptions,
     private readonly logger: Logger,
   ) {
     super();
-    this.snapshot = loadCatalogue(outDir, options);
+    this.options = { ...options, logger };
+    this.snapshot = loadCatalogue(outDir, this.options);
     this.report();
   }
 

@@ -47,12 +47,11 @@ export const ENVELOPE_EXTRAS: Record<string, JsonSchema> = {
   correlationId: { type: 'string' },
   waitingOn: {
     type: 'array',
-    description: 'open WAIT/HUMAN tasks; complete one with baton_signal_task',
     items: { type: 'object', properties: { taskRef: { type: 'string' }, taskType: { type: 'string' } }, required: ['taskRef', 'taskType'] },
   },
-  outputPreview: { description: 'summary of an output withheld from `output` (see outputNote)' },
+  outputPreview: {},
   outputNote: { type: 'string' },
-  deduplicated: { type: 'boolean', description: 'true when an earlier call with the same idempotencyKey started this run' },
+  deduplicated: { type: 'boolean' },
 };
 
 /** A tool's declared envelope schema with baton's optional additions. */

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import type { McpConfig } from '../compiler/config-types.js';
 import { type ApiKey, KeyRing, loadKeysFile, parseKeysEnv } from './auth/keys.js';
 import { type LogLevel, isLogLevel } from './log.js';
-import { DEFAULTS } from './services.js';
+import { DEFAULTS } from './defaults.js';
 
 export const ENV = {
   keys: 'BATON_MCP_KEYS',

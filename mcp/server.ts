@@ -130,6 +130,9 @@ export function createMcpServer(services: McpServices, options: ServerOptions): 
       const seconds = (performance.now() - started) / 1000;
       services.metrics.toolCalls.inc({ tool: name, outcome });
       services.metrics.toolDuration.observe(seconds, { tool: name });
+      const line = { tool: name, keyId: principal.keyId, outcome, durationMs: Math.round(seconds * 1000), ...(notes.executionId && { executionId: notes.executionId }) };
+      if (tool.writes) services.logger.info('tool call', line);
+      else services.logger.debug('tool call', line);
       if (!tool.writes) return;
       services.audit.write({
         keyId: principal.keyId,

@@ -1,6 +1,7 @@
 /** Puts the server's parts together from resolved options. */
 import type { Conductor } from '../runtime/conductor.js';
 import { AuditLog, type AuditSink } from './audit.js';
+import { DEFAULTS } from './defaults.js';
 import { Catalogue } from './catalogue.js';
 import type { Logger } from './log.js';
 import { McpMetrics } from './metrics.js';
@@ -9,12 +10,7 @@ import { Runs } from './runs.js';
 import type { McpServices } from './server.js';
 import { RUN_TOOL_NAMES } from './tools/names.js';
 
-export const DEFAULTS = {
-  maxWaitSeconds: 50,
-  maxResponseBytes: 32 * 1024,
-  pageSize: 100,
-  rateLimitPerMinute: 1000,
-} as const;
+export { DEFAULTS } from './defaults.js';
 
 export interface ServiceOptions {
   /** The compiled output directory (generated/). */

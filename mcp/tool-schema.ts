@@ -24,20 +24,20 @@ export function controlFieldSchemas(options: { maxWaitSeconds: number; versions:
       type: 'integer',
       minimum: 0,
       maximum: options.maxWaitSeconds,
-      description: `Seconds to wait for the run to finish (0-${options.maxWaitSeconds}, default 0: answer at once with status RUNNING)`,
+      description: 'Seconds to wait for the result (default 0)',
     },
-    correlationId: { type: 'string', minLength: 1, maxLength: 128, pattern: SAFE_ID_PATTERN, description: 'Your id for this run, searchable later' },
+    correlationId: { type: 'string', minLength: 1, maxLength: 128, pattern: SAFE_ID_PATTERN, description: 'Your id for the run' },
     idempotencyKey: {
       type: 'string',
       minLength: 1,
       maxLength: 128,
       pattern: SAFE_ID_PATTERN,
-      description: 'Same key, same run: a repeated call returns the run the first one started',
+      description: 'A repeat with the same key returns the first run',
     },
     version: {
       type: 'integer',
       enum: [...options.versions],
-      description: `Workflow version (default ${Math.max(...options.versions)}${options.versions.length > 1 ? '; an older one takes its own input, see baton_describe_workflow' : ''})`,
+      ...(options.versions.length > 1 && { description: `default ${Math.max(...options.versions)}; older versions take their own input (baton_describe_workflow)` }),
     },
   };
 }

@@ -56,6 +56,27 @@ export function compileSchema(schema: JsonSchema): Check {
   };
 }
 
+/**
+ * A check compiled on first use: a server with hundreds of workflows starts at once, and
+ * each schema is still compiled only once. A schema that cannot be compiled refuses every
+ * value (`refuse`) or checks nothing (`accept`, for courtesy checks such as outputs).
+ */
+export function lazyCheck(schema: JsonSchema, onCompileError: 'refuse' | 'accept', report?: (error: unknown) => void): Check {
+  let compiled: Check | undefined;
+  return (value) => {
+    if (!compiled) {
+      try {
+        compiled = compileSchema(schema);
+      } catch (error) {
+        report?.(error);
+        const reason = `this tool's schema cannot be checked (${error instanceof Error ? error.message.slice(0, 200) : String(error)}); tell the operator`;
+        compiled = onCompileError === 'accept' ? () => [] : () => [{ path: '', message: reason }];
+      }
+    }
+    return compiled(value);
+  };
+}
+
 // Two tools may share an `$id` (or none); ajv would refuse the second one under the same id.
 function stripSchemaId(schema: JsonSchema): JsonSchema {
   if (!('$id' in schema)) return schema;

@@ -12,7 +12,7 @@
  * - schedules: `POST /scheduler/schedules` (create-or-update), one by one.
  * The first refused request stops the run: nothing that depends on it is applied.
  */
-import type { Conductor } from '../runtime/conductor.js';
+import { ConductorError, type Conductor } from '../runtime/conductor.js';
 import { type JsonObject, isObject } from './json.js';
 import type { SourceLocator } from './locate.js';
 import { sameWorkflow } from './normalize.js';
@@ -102,7 +102,17 @@ async function applyTaskDefs(run: Run, plans: readonly TaskDefPlan[]): Promise<v
         await run.conductor.put('/metadata/taskdefs', p.send, { retry: true });
         run.applied.push({ kind: 'taskDef', name: p.name, action: 'update' });
       } catch (error) {
-        run.fail(error, [sentTaskDef(p)]);
+        if (error instanceof ConductorError && error.status === 404) {
+          // Deleted since we read it: create it the way definitions are created.
+          try {
+            await run.conductor.post('/metadata/taskdefs', [p.send], { retry: true });
+            run.applied.push({ kind: 'taskDef', name: p.name, action: 'create' });
+          } catch (createError) {
+            run.fail(createError, [sentTaskDef(p)]);
+          }
+        } else {
+          run.fail(error, [sentTaskDef(p)]);
+        }
       }
       run.progress.advance(1);
     });

@@ -65,6 +65,13 @@ export interface WorkflowSummary {
   readonly reason?: string;
 }
 
+export interface TerminateResult {
+  /** False when the run had already ended. */
+  readonly terminated: boolean;
+  /** The failure workflow started for it, if any. */
+  readonly failureWorkflowId?: string;
+}
+
 export interface BatonClient {
   readonly conductor: Conductor;
   /** Checks the input, starts a run and returns its id. */
@@ -80,7 +87,13 @@ export interface BatonClient {
   /** Waits for a started run to end (up to `waitSeconds`). */
   wait(workflowId: string, options?: WaitOptions): Promise<Execution<unknown>>;
   wait<W extends AnyWorkflow>(workflow: W, workflowId: string, options?: WaitOptions): Promise<Execution<OutputOf<W>>>;
-  terminate(workflowId: string, reason?: string): Promise<void>;
+  /**
+   * Terminates a run. Then, as Conductor does for a run that fails, starts the run's failure
+   * workflow (for a saga: its generated compensation) with the terminated run as input. The OSS
+   * server's own terminate call never does that part; pass `{ failureWorkflow: false }` to skip
+   * it. Terminating a run that already ended changes nothing and starts nothing.
+   */
+  terminate(workflowId: string, reason?: string, options?: { failureWorkflow?: boolean }): Promise<TerminateResult>;
   /** Retries the last failed task of a FAILED/TIMED_OUT/TERMINATED run. */
   retry(workflowId: string, options?: { resumeSubworkflowTasks?: boolean }): Promise<void>;
   /** Starts a finished run again from the beginning, with the same id and input. */
@@ -191,8 +204,32 @@ export function createClient(connection?: Conductor | ConnectionOptions): BatonC
       return waitFor(second as string, first.output, third) as never;
     },
 
-    async terminate(workflowId, reason) {
-      await conductor.delete(`/workflow/${encodeURIComponent(workflowId)}`, { query: { reason } });
+    async terminate(workflowId, reason, options = {}) {
+      const path = `/workflow/${encodeURIComponent(workflowId)}`;
+      const before = await conductor.get<Record<string, unknown>>(path, { query: { includeTasks: false } });
+      if (TERMINAL_WORKFLOW.has(String(before.status) as WorkflowStatus)) return { terminated: false };
+      await conductor.delete(path, { query: { reason } });
+      const failureWorkflow = (before.workflowDefinition as { failureWorkflow?: string } | undefined)?.failureWorkflow;
+      if (options.failureWorkflow === false || !failureWorkflow) return { terminated: true };
+      const after = await conductor.get<Record<string, unknown>>(path, { query: { includeTasks: true } });
+      // The input Conductor gives a failure workflow when a run fails, built the same way.
+      const input = {
+        ...(after.input as Record<string, unknown> | undefined),
+        workflowId,
+        reason: reason ?? null,
+        failureStatus: String(after.status),
+        failedWorkflow: after,
+      };
+      const id = await conductor.post<string>('/workflow', {
+        name: failureWorkflow,
+        input,
+        ...(typeof after.correlationId === 'string' && { correlationId: after.correlationId }),
+        ...(typeof after.taskToDomain === 'object' && after.taskToDomain !== null && { taskToDomain: after.taskToDomain as Record<string, string> }),
+        // Two callers terminating the same run at once start one failure workflow between them.
+        idempotencyKey: `failure-workflow-of-${workflowId}`,
+        idempotencyStrategy: 'RETURN_EXISTING',
+      });
+      return { terminated: true, failureWorkflowId: String(id).trim() };
     },
 
     async retry(workflowId, options = {}) {

@@ -18,7 +18,8 @@ import type { StepBase } from '../ir/step.js';
 import type { In } from '../dsl/input.js';
 import type { StepOptions } from '../dsl/options.js';
 import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
-import { type Step, makeStep } from '../dsl/step.js';
+import type { Recorder } from '../dsl/recorder.js';
+import { type CompensableStep, type Step, makeCompensableStep, makeStep } from '../dsl/step.js';
 import { checkWholeNumber, literalNumber, literalText } from './value-facts.js';
 import type { CheckContext, ConductorTask, TaskTypeModule } from './types.js';
 
@@ -70,14 +71,13 @@ export function pickFields(options: object, fields: readonly string[]): Record<s
   return out;
 }
 
-/** Records an AI step whose inputParameters are the given option fields. */
-export function recordAiStep<N extends AiNode, O>(
+function recordAiNode(
   scope: ScopeLike,
-  kind: N['kind'],
+  kind: string,
   name: string,
   options: StepOptions & { output?: z.ZodType },
   fields: readonly string[],
-): Step<O> {
+): { node: AiNode; recorder: Recorder } {
   const r = begin(scope, name, options);
   const node: AiNode = record(r, {
     kind,
@@ -88,7 +88,30 @@ export function recordAiStep<N extends AiNode, O>(
     options: r.options,
     ...(options.output !== undefined && { resultSchema: options.output }),
   });
-  return makeStep(node);
+  return { node, recorder: r.recorder };
+}
+
+/** Records an AI step whose inputParameters are the given option fields. */
+export function recordAiStep<N extends AiNode, O>(
+  scope: ScopeLike,
+  kind: N['kind'],
+  name: string,
+  options: StepOptions & { output?: z.ZodType },
+  fields: readonly string[],
+): Step<O> {
+  return makeStep(recordAiNode(scope, kind, name, options, fields).node);
+}
+
+/** The same for a step with side effects outside the workflow, which may declare an undo. */
+export function recordCompensableAiStep<N extends AiNode, I, O>(
+  scope: ScopeLike,
+  kind: N['kind'],
+  name: string,
+  options: StepOptions & { output?: z.ZodType },
+  fields: readonly string[],
+): CompensableStep<I, O> {
+  const { node, recorder } = recordAiNode(scope, kind, name, options, fields);
+  return makeCompensableStep(node, recorder);
 }
 
 export const SAMPLING_FIELDS = ['temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'maxTokens', 'stopWords'] as const;

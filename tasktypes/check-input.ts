@@ -37,26 +37,53 @@ function startsWith(path: readonly PropertyKey[], prefix: readonly PropertyKey[]
   return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
 }
 
-export function checkLiteralInput(
-  schema: z.ZodType,
-  input: Readonly<Record<string, Value>>,
-  loc: SourceLoc,
-  ctx: CheckContext,
-  what: string,
-): void {
-  const unknownPaths: string[] = [];
-  const sample: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) sample[k] = probe(v, unknownPaths, [k]);
+/** Issues to report, as `at: message`, for one schema and one sample. */
+function literalIssues(schema: z.ZodType, sample: Record<string, unknown>, unknownPaths: readonly string[]): readonly string[] {
   const result = schema.safeParse(sample);
-  if (result.success) return;
+  if (result.success) return [];
   const unknown = unknownPaths.map((p) => JSON.parse(p) as (string | number)[]);
+  const found: string[] = [];
   for (const issue of result.error.issues) {
     const path = issue.path;
     if (unknown.some((u) => startsWith(path, u))) continue;
     // A union or custom check over a run-time value cannot be judged; only report issues whose
     // whole subtree is literal.
     if (unknown.some((u) => startsWith(u, path))) continue;
-    const at = path.length > 0 ? path.join('.') : '(input)';
-    ctx.report(loc, 'input-schema', `${what} input ${at}: ${issue.message}`, 'fix the literal value to match the task input schema');
+    found.push(`${path.length > 0 ? path.join('.') : '(input)'}: ${issue.message}`);
+  }
+  return found;
+}
+
+/**
+ * The same task is called with the same shape of input again and again (all references, say),
+ * and a failing parse is costly: results are kept per schema and sample. The key spells every
+ * string with a prefix, so a literal can never be mistaken for a run-time value.
+ */
+const issueCache = new WeakMap<z.ZodType, Map<string, readonly string[]>>();
+
+function sampleKey(sample: Record<string, unknown>): string {
+  return JSON.stringify(sample, (_key, value: unknown) => (value === UNKNOWN ? 'u' : typeof value === 'string' ? `s${value}` : value));
+}
+
+export function checkLiteralInput(
+  schema: z.ZodType,
+  input: Readonly<Record<string, Value>>,
+  loc: SourceLoc,
+  ctx: CheckContext,
+  what: string,
+  /** What the checked record is: the step's input, or a workflow's output. */
+  noun: 'input' | 'output' = 'input',
+): void {
+  const unknownPaths: string[] = [];
+  const sample: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) sample[k] = probe(v, unknownPaths, [k]);
+  let bySample = issueCache.get(schema);
+  if (!bySample) issueCache.set(schema, (bySample = new Map()));
+  const key = sampleKey(sample);
+  let issues = bySample.get(key);
+  if (!issues) bySample.set(key, (issues = literalIssues(schema, sample, unknownPaths)));
+  for (const issue of issues) {
+    const hint = noun === 'output' ? 'fix the literal value to match the output schema' : 'fix the literal value to match the input schema';
+    ctx.report(loc, noun === 'output' ? 'output-schema' : 'input-schema', `${what} ${noun} ${issue}`, hint);
   }
 }

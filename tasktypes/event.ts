@@ -22,7 +22,7 @@ import type { Resolved } from '../dsl/input.js';
 import type { StepOptions } from '../dsl/options.js';
 import type { RefBase } from '../dsl/ref.js';
 import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
-import { type Step, makeStep } from '../dsl/step.js';
+import { type CompensableStep, makeCompensableStep } from '../dsl/step.js';
 import { checkReservedInputs, literalText } from './value-facts.js';
 import type { TaskTypeModule } from './types.js';
 
@@ -55,7 +55,14 @@ export interface EventNode extends StepBase {
   readonly sink: Value;
 }
 
-export function event<const P extends Record<string, unknown> = {}>(scope: ScopeLike, name: string, options: EventOptions<P>): Step<EventOutput & Resolved<P>> {
+/** The task's input as Conductor holds it: the message plus sink and asyncComplete. */
+export type EventInput<P> = Resolved<P> & { readonly sink: string; readonly asyncComplete: boolean };
+
+export function event<const P extends Record<string, unknown> = {}>(
+  scope: ScopeLike,
+  name: string,
+  options: EventOptions<P>,
+): CompensableStep<EventInput<P>, EventOutput & Resolved<P>> {
   const r = begin(scope, name, options);
   const policy = r.options.policy;
   // Waiting for an outside completion has no natural deadline: the profile's timeout would cut
@@ -73,10 +80,10 @@ export function event<const P extends Record<string, unknown> = {}>(scope: Scope
     options: stepOptions,
     sink: r.value(options.sink, 'sink'),
   });
-  return makeStep(node);
+  return makeCompensableStep(node, r.recorder);
 }
 
-/** What is wrong with a sink known at build time, as [code, message, hint, severity]. */
+/** What is wrong with a sink known at build time (a diagnostic without the step name), if anything. */
 export function sinkProblem(sink: string): { code: string; message: string; hint: string; severity: 'error' | 'warning' } | undefined {
   if (sink.trim() === '') {
     return { code: 'event-sink', message: 'has an empty sink', hint: "use 'conductor', 'conductor:<queue>' or '<type>:<queue>' such as 'sqs:orders'", severity: 'error' };

@@ -59,7 +59,7 @@ export function http<O extends z.ZodType = z.ZodUnknown>(
   scope: ScopeLike,
   name: string,
   options: HttpOptions<O>,
-): CompensableStep<HttpRequest, HttpResponse<z.output<O>>> {
+): CompensableStep<{ http_request: HttpRequest }, HttpResponse<z.output<O>>> {
   const r = begin(scope, name, options);
   const request: Record<string, unknown> = { uri: options.uri, method: options.method };
   if (options.headers !== undefined) request.headers = options.headers;
@@ -96,6 +96,27 @@ function withJsonDefaults(request: { [key: string]: Json }): { [key: string]: Js
   return out;
 }
 
+/**
+ * The step's output: the response around the body. Zod objects are costly to make and a build
+ * reads the output of many steps, so there is one per body schema.
+ */
+const responseSchemas = new WeakMap<z.ZodType, z.ZodType>();
+const UNKNOWN_BODY = z.unknown();
+
+function responseSchema(body: z.ZodType = UNKNOWN_BODY): z.ZodType {
+  let schema = responseSchemas.get(body);
+  if (!schema) {
+    schema = z.object({
+      statusCode: z.number(),
+      reasonPhrase: z.string(),
+      headers: z.record(z.string(), z.array(z.string())),
+      body,
+    });
+    responseSchemas.set(body, schema);
+  }
+  return schema;
+}
+
 export const httpType: TaskTypeModule<HttpNode> = {
   kind: 'http',
   conductorTypes: ['HTTP'],
@@ -120,13 +141,7 @@ export const httpType: TaskTypeModule<HttpNode> = {
     }
   },
   outputRef: (node) => ({ ref: node.ref, prefix: ['response'] }),
-  outputSchema: (node) =>
-    z.object({
-      statusCode: z.number(),
-      reasonPhrase: z.string(),
-      headers: z.record(z.string(), z.array(z.string())),
-      body: node.bodySchema ?? z.unknown(),
-    }),
+  outputSchema: (node) => responseSchema(node.bodySchema),
   lower(node, ctx) {
     const request = ctx.values(node.request);
     const http_request = ctx.workflow.preserveSettings ? request : withJsonDefaults(request);

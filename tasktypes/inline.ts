@@ -54,6 +54,16 @@ export function inline<const P extends Record<string, unknown>, R>(
   return makeStep(node);
 }
 
+/** `{ result }` around the result schema, made once per result schema (zod objects are costly). */
+const outputSchemas = new WeakMap<z.ZodType, z.ZodType>();
+const UNKNOWN_RESULT = z.unknown();
+
+function outputSchemaFor(result: z.ZodType = UNKNOWN_RESULT): z.ZodType {
+  let schema = outputSchemas.get(result);
+  if (!schema) outputSchemas.set(result, (schema = z.object({ result })));
+  return schema;
+}
+
 export const inlineType: TaskTypeModule<InlineNode> = {
   kind: 'inline',
   conductorTypes: ['INLINE'],
@@ -66,7 +76,7 @@ export const inlineType: TaskTypeModule<InlineNode> = {
       ctx.report(node.loc, 'reserved-input', `inline step '${node.ref}' has a parameter named evaluatorType or expression`, 'Conductor reads those names itself; rename the parameter');
     }
   },
-  outputSchema: (node) => z.object({ result: node.resultSchema ?? z.unknown() }),
+  outputSchema: (node) => outputSchemaFor(node.resultSchema),
   lower(node, ctx) {
     return [
       ctx.task(node, node.ref, 'INLINE', {

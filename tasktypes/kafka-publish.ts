@@ -16,7 +16,7 @@ import type { In } from '../dsl/input.js';
 import type { StepOptions } from '../dsl/options.js';
 import type { RefBase } from '../dsl/ref.js';
 import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
-import { type Step, makeStep } from '../dsl/step.js';
+import { type CompensableStep, makeCompensableStep } from '../dsl/step.js';
 import { checkWholeNumber, literalNumber, literalText } from './value-facts.js';
 import type { TaskTypeModule } from './types.js';
 
@@ -45,6 +45,20 @@ export interface KafkaPublishOptions extends StepOptions {
   maxBlockMs?: number;
 }
 
+/** The task's input as Conductor holds it (what a compensation reads as `done.input`). */
+export interface KafkaPublishInput {
+  readonly kafka_request: {
+    readonly bootStrapServers: string;
+    readonly topic: string;
+    readonly value: unknown;
+    readonly key?: string | number;
+    readonly keySerializer?: KafkaKeySerializer;
+    readonly headers?: Record<string, string | number | boolean>;
+    readonly requestTimeoutMs?: number;
+    readonly maxBlockMs?: number;
+  };
+}
+
 export interface KafkaPublishNode extends StepBase {
   readonly kind: 'kafkaPublish';
   readonly name: string;
@@ -52,7 +66,7 @@ export interface KafkaPublishNode extends StepBase {
   readonly request: Readonly<Record<string, Value>>;
 }
 
-export function kafkaPublish(scope: ScopeLike, name: string, options: KafkaPublishOptions): Step<Record<string, never>> {
+export function kafkaPublish(scope: ScopeLike, name: string, options: KafkaPublishOptions): CompensableStep<KafkaPublishInput, Record<string, never>> {
   const r = begin(scope, name, options);
   const request: Record<string, unknown> = {
     bootStrapServers: options.bootStrapServers,
@@ -73,7 +87,7 @@ export function kafkaPublish(scope: ScopeLike, name: string, options: KafkaPubli
     options: r.options,
     request: r.values(request, 'kafka_request'),
   });
-  return makeStep(node);
+  return makeCompensableStep(node, r.recorder);
 }
 
 /** Kafka's own rule for topic names. */

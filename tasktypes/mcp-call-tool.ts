@@ -9,13 +9,14 @@
  * The output is `{ content: [{ type, text, data, mimeType, parsed }], isError }`, where `parsed`
  * is a text item's JSON parsed (typed by `output`); the tool's structuredContent is dropped. A
  * tool that reports an error (`isError: true`) still completes the step: check `output.isError`.
+ * A tool with effects may declare its undo with `.compensate(task, (done) => …)`.
  */
 import { z } from 'zod';
 import type { In } from '../dsl/input.js';
 import type { StepOptions } from '../dsl/options.js';
 import type { ScopeLike } from '../dsl/scope-kit.js';
-import type { Step } from '../dsl/step.js';
-import { type AiNode, aiTaskType, checkRequiredText, recordAiStep } from './ai-task.js';
+import type { CompensableStep } from '../dsl/step.js';
+import { type AiNode, aiTaskType, checkRequiredText, recordCompensableAiStep } from './ai-task.js';
 import { type McpServerOptions, checkMcpServer } from './mcp-list-tools.js';
 
 export function mcpContentSchema<P extends z.ZodType>(parsed: P) {
@@ -53,14 +54,26 @@ export interface CallMcpToolOptions<O extends z.ZodType> extends StepOptions, Mc
   output?: O;
 }
 
+/** The task's input as Conductor holds it (what a compensation reads as `done.input`). */
+export interface CallMcpToolInput {
+  readonly mcpServer: string;
+  readonly method: string;
+  readonly arguments?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
+}
+
 export interface CallMcpToolNode extends AiNode {
   readonly kind: 'callMcpTool';
 }
 
 const FIELDS = ['mcpServer', 'method', 'arguments', 'headers'] as const;
 
-export function callMcpTool<O extends z.ZodType = z.ZodUnknown>(scope: ScopeLike, name: string, options: CallMcpToolOptions<O>): Step<CallToolOutput<z.output<O>>> {
-  return recordAiStep<CallMcpToolNode, CallToolOutput<z.output<O>>>(scope, 'callMcpTool', name, options, FIELDS);
+export function callMcpTool<O extends z.ZodType = z.ZodUnknown>(
+  scope: ScopeLike,
+  name: string,
+  options: CallMcpToolOptions<O>,
+): CompensableStep<CallMcpToolInput, CallToolOutput<z.output<O>>> {
+  return recordCompensableAiStep<CallMcpToolNode, CallMcpToolInput, CallToolOutput<z.output<O>>>(scope, 'callMcpTool', name, options, FIELDS);
 }
 
 export const callMcpToolType = aiTaskType<CallMcpToolNode>({

@@ -8,13 +8,19 @@ import type { SourceLoc } from '../ir/source.js';
 import type { ExprIR } from '../dsl/expr.js';
 import type { CheckContext } from './types.js';
 
+/** Parsing is the costly part of these checks, and the same script text recurs: parse it once. */
+const syntaxErrors = new Map<string, string | undefined>();
+
 export function syntaxError(source: string): string | undefined {
+  if (syntaxErrors.has(source)) return syntaxErrors.get(source);
+  let error: string | undefined;
   try {
     new Script(source, { filename: 'conductor-script.js' });
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+  } catch (thrown) {
+    error = thrown instanceof Error ? thrown.message : String(thrown);
   }
+  syntaxErrors.set(source, error);
+  return error;
 }
 
 /** Identifiers a server-side script may use without defining them. */
@@ -158,8 +164,8 @@ function ternaryColonPositions(tokens: Token[]): Set<number> {
  */
 function patternNames(tokens: Token[], from: number, to: number): string[] {
   const names: string[] = [];
-  let inDefault = 0;
-  const defaultDepth: number[] = [];
+  // Bracket depths at which a default value (`= …`) is open: names inside one are reads.
+  const defaults: number[] = [];
   let depth = 0;
   for (let k = from; k < to; k++) {
     const u = tokens[k]!;
@@ -167,13 +173,12 @@ function patternNames(tokens: Token[], from: number, to: number): string[] {
       if (OPENERS.has(u.text)) depth++;
       else if (CLOSERS.has(u.text)) {
         depth--;
-        while (defaultDepth.length > 0 && defaultDepth[defaultDepth.length - 1]! > depth) defaultDepth.pop(), inDefault--;
-      } else if (u.text === '=') defaultDepth.push(depth), inDefault++;
-      else if (u.text === ',' && defaultDepth.length > 0 && defaultDepth[defaultDepth.length - 1] === depth) defaultDepth.pop(), inDefault--;
+        while (defaults.length > 0 && defaults[defaults.length - 1]! > depth) defaults.pop();
+      } else if (u.text === '=') defaults.push(depth);
+      else if (u.text === ',' && defaults[defaults.length - 1] === depth) defaults.pop();
       continue;
     }
-    if (u.type !== 'id' || inDefault > 0 || KEYWORDS.has(u.text)) continue;
-    if (isPunct(tokens[k + 1], ':')) continue;
+    if (u.type !== 'id' || defaults.length > 0 || KEYWORDS.has(u.text) || isPunct(tokens[k + 1], ':')) continue;
     names.push(u.text);
   }
   return names;

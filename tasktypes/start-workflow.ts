@@ -8,7 +8,8 @@
  * input, correlationId, priority, taskToDomain; core/.../tasks/StartWorkflow.java). When the
  * request leaves them out, the started run inherits this run's correlationId and taskToDomain.
  * An unknown workflow or version fails the step (and it is retried per its policy); the task
- * completes as soon as the other run is created, whatever becomes of that run.
+ * completes as soon as the other run is created, whatever becomes of that run. The undo of a
+ * started run (terminating it by `done.output.workflowId`) may be declared with `.compensate()`.
  *
  * The request's `idempotencyKey` is not offered: OSS 3.32's StartWorkflow passes the request to
  * `WorkflowExecutor.startWorkflow`, which never reads it (only the agent start path does).
@@ -20,7 +21,7 @@ import type { In } from '../dsl/input.js';
 import type { StepOptions } from '../dsl/options.js';
 import type { RefBase } from '../dsl/ref.js';
 import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
-import { type Step, makeStep } from '../dsl/step.js';
+import { type CompensableStep, makeCompensableStep } from '../dsl/step.js';
 import { WORKFLOW } from '../dsl/brands.js';
 import type { AnyWorkflow } from '../dsl/workflow.js';
 import { checkLiteralInput } from './check-input.js';
@@ -43,6 +44,18 @@ export interface StartWorkflowOutput {
   readonly workflowId: string;
 }
 
+/** The task's input as Conductor holds it (what a compensation reads as `done.input`). */
+export interface StartWorkflowInput<I> {
+  readonly startWorkflow: {
+    readonly name: string;
+    readonly version: number;
+    readonly input: I;
+    readonly correlationId?: string;
+    readonly priority?: number;
+    readonly taskToDomain?: Record<string, string>;
+  };
+}
+
 export interface StartWorkflowNode extends StepBase {
   readonly kind: 'startWorkflow';
   readonly workflow: { readonly name: string; readonly version: number; readonly external: boolean };
@@ -56,7 +69,7 @@ export function startWorkflow<I extends z.ZodType>(
   target: { readonly input: I } & AnyWorkflow,
   input: In<z.input<I>>,
   options?: StartWorkflowOptions,
-): Step<StartWorkflowOutput> {
+): CompensableStep<StartWorkflowInput<z.output<I>>, StartWorkflowOutput> {
   const r = begin(scope, `start_${target.name}`, options);
   const definition = target[WORKFLOW];
   const request: Record<string, unknown> = {};
@@ -73,7 +86,7 @@ export function startWorkflow<I extends z.ZodType>(
     inputSchema: target.input,
     request: r.values(request, 'startWorkflow'),
   });
-  return makeStep(node);
+  return makeCompensableStep(node, r.recorder);
 }
 
 export const startWorkflowType: TaskTypeModule<StartWorkflowNode> = {

@@ -15,6 +15,7 @@ import { WORKFLOW } from '../dsl/brands.js';
 import type { AnyWorkflow } from '../dsl/workflow.js';
 import { checkLiteralInput } from './check-input.js';
 import type { TaskTypeModule } from './types.js';
+import { registryLookup } from './lookup.js';
 
 export interface SubWorkflowOptions extends StepOptions {
   /** Embed the child's definition in this workflow instead of referring to it by name. */
@@ -74,6 +75,10 @@ export function subWorkflow<I extends z.ZodType, O extends z.ZodType>(
   return makeCompensableStep(node, r.recorder);
 }
 
+function hasCompensation(steps: readonly StepBase[]): boolean {
+  return steps.some((s) => s.compensation !== undefined || registryLookup().blocksOf(s).some((b) => hasCompensation(b.steps)));
+}
+
 export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
   kind: 'subWorkflow',
   conductorTypes: ['SUB_WORKFLOW'],
@@ -81,6 +86,9 @@ export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
   defaultProfile: 'sub-workflow',
   check(node, ctx) {
     checkLiteralInput(node.inputSchema, node.input, node.loc, ctx, `sub-workflow '${node.ref}'`);
+    if (node.inlineDefinition && hasCompensation(node.inlineDefinition.steps)) {
+      ctx.report(node.loc, 'compensation-in-inline-sub-workflow', `sub-workflow '${node.ref}' is inlined, so the compensations of its steps would never run`, 'call it by name (drop inline: true): its own compensation workflow then runs when it fails');
+    }
     if (!node.inlineDefinition && !ctx.knowsWorkflow(node.workflow.name)) {
       ctx.report(
         node.loc,

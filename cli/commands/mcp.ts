@@ -8,9 +8,8 @@ import { loadConfig } from '../../compiler/config.js';
 import { Conductor, connectionFromEnv } from '../../runtime/conductor.js';
 import { generateKey, hashKey } from '../../mcp/auth/keys.js';
 import { ROLES, isRole } from '../../mcp/auth/roles.js';
+import { DEFAULTS } from '../../mcp/defaults.js';
 import { DEFAULT_AUDIT_LOG, DEFAULT_PORT, ENV, type McpFlags, resolveMcpOptions } from '../../mcp/options.js';
-import { runMcp } from '../../mcp/run.js';
-import { DEFAULTS } from '../../mcp/services.js';
 import { type CommonArgs, projectRoot } from '../context.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -50,7 +49,12 @@ async function serve(args: McpArgs): Promise<number> {
   const config = await loadConfig(root);
   const options = resolveMcpOptions(root, config.mcp, args);
   const conductor = new Conductor(connectionFromEnv());
+  // Loaded here so other commands do not pay for the MCP SDK and its HTTP stack.
+  const { runMcp } = await import('../../mcp/run.js');
   await runMcp({ outDir: config.outDir, options, conductor, version: packageJson.version, stop: stopSignal() });
+  // Idle keep-alive connections to Conductor would hold the process for seconds after its
+  // client left; a client that restarts the server should not have to wait for them.
+  setTimeout(() => process.exit(), 200).unref();
   return 0;
 }
 

@@ -8,7 +8,6 @@ import type { Argv } from 'yargs';
 import { discoverWorkers } from '../../runtime/discover.js';
 import type { WorkerOptions } from '../../runtime/implement.js';
 import { type LogLevel, createLogger } from '../../runtime/logger.js';
-import { startWorkers } from '../../runtime/runner.js';
 import { type CommonArgs, projectRoot } from '../context.js';
 
 interface WorkerArgs extends CommonArgs {
@@ -67,6 +66,8 @@ async function runWorkers(args: WorkerArgs): Promise<number> {
     ...(args.batchSize !== undefined && { batchSize: args.batchSize }),
     ...(args.domain !== undefined && { domain: args.domain }),
   };
+  // Loaded here, not at the top: every other command would pay for the Conductor SDK.
+  const { startWorkers } = await import('../../runtime/runner.js');
   const pool = await startWorkers({
     workers: chosen.map((w) => w.worker),
     logger: log,

@@ -59,7 +59,8 @@ function undoInputJs(workflow: WorkflowIR, entry: CompensableStep, options: Comp
       case 'variables':
         return jsPath('failed.variables', ref.path);
       case 'workflowMeta':
-        return jsPath(`failed[${JSON.stringify(t.field === 'workflowType' ? 'workflowName' : t.field)}]`, ref.path);
+        // Named as in Conductor's Workflow JSON: workflowName, workflowVersion.
+        return jsPath(`failed[${JSON.stringify(t.field === 'workflowType' ? 'workflowName' : t.field === 'version' ? 'workflowVersion' : t.field)}]`, ref.path);
       default:
         return undefined;
     }
@@ -69,6 +70,24 @@ function undoInputJs(workflow: WorkflowIR, entry: CompensableStep, options: Comp
   );
   return `function (t) { return {${fields.join(', ')}}; }`;
 }
+
+/**
+ * Conductor (checked on 3.32.3) starts the failure workflow with the failed run in its input as
+ * a live Java `WorkflowModel`, not as JSON, and the first evaluation of the plan sees that
+ * object: in GraalJS `$.failed.tasks` is undefined (a private field, and getters are not mapped
+ * to properties) and `${workflow.input.failedWorkflow.tasks}` resolves to null; only the
+ * getters work (`getTasks()` is a java.util.List). Read from the database later (a retried or
+ * restarted compensation) the same input is a plain map. This turns the Java object into the
+ * JSON shape, so the rest of the plan reads both alike.
+ */
+const JAVA_RUN_TO_JS =
+  'function plainRun(w) { if (w == null) return {}; if (w.tasks !== undefined || typeof w.getTasks !== "function") return w; ' +
+  'function s(v) { return v == null ? null : String(v); } var list = w.getTasks(); var tasks = []; ' +
+  'for (var i = 0; i < list.size(); i++) { var m = list.get(i); tasks.push({ referenceTaskName: s(m.getReferenceTaskName()), ' +
+  'status: s(m.getStatus()), taskId: s(m.getTaskId()), inputData: m.getInputData(), outputData: m.getOutputData() }); } ' +
+  'return { tasks: tasks, input: w.getInput(), variables: w.getVariables(), workflowId: s(w.getWorkflowId()), ' +
+  'workflowName: s(w.getWorkflowName()), workflowVersion: w.getWorkflowVersion(), correlationId: s(w.getCorrelationId()), ' +
+  'parentWorkflowId: s(w.getParentWorkflowId()) }; } ';
 
 const PLAN = 'compensation_plan';
 const GUARD = 'compensation_needed';
@@ -82,7 +101,8 @@ export function compensationWorkflow(workflow: WorkflowIR, options: Compensation
   const makers = entries.map((e) => `${JSON.stringify(e.step.ref)}: ${undoInputJs(workflow, e, options)}`).join(', ');
   const plan =
     '(function () { ' +
-    'var failed = $.failed || {}; var tasks = failed.tasks || []; ' +
+    JAVA_RUN_TO_JS +
+    'var failed = plainRun($.failed); var tasks = failed.tasks || []; ' +
     'function base(ref) { var i = ref.indexOf("__"); return i < 0 ? ref : ref.substring(0, i); } ' +
     'function latest(ref, field) { var found = null; for (var i = 0; i < tasks.length; i++) { if (base(tasks[i].referenceTaskName) === ref) found = tasks[i]; } return found == null ? null : found[field]; } ' +
     `var makers = {${makers}}; var steps = []; ` +

@@ -11,7 +11,7 @@ import type { Json, PathSegment, RefValue, Value } from '../../ir/value.js';
 import type { WorkflowIR } from '../../ir/workflow.js';
 import { executionOf, moduleOf, outputRefOf, walkSteps } from '../../tasktypes/registry.js';
 import type { ConductorTask, JsEnv, LowerContext } from '../../tasktypes/types.js';
-import { escapeText, formatPath } from '../expressions.js';
+import { escapeText, formatPath, unsafeSegment } from '../expressions.js';
 import { jsPath } from '../js-source.js';
 import { type PolicyTable, profileOf, resolvePolicy } from '../policy.js';
 import { inputTemplate, topLevelKeys } from '../schema-info.js';
@@ -136,13 +136,22 @@ class Lowering implements LowerContext {
     private readonly override?: RefOverride,
   ) {}
 
+  /** The step being lowered, so problems found while lowering point at the author's line. */
+  private current: SourceLoc | undefined;
+
+  private here(): SourceLoc {
+    return this.current ?? this.workflow.loc;
+  }
+
   report(loc: SourceLoc, code: string, message: string, hint?: string): void {
     this.options.report(loc, code, message, hint);
   }
 
   withRefs(override: RefOverride): LowerContext {
     const outer = this.override;
-    return new Lowering(this.workflow, this.steps, this.options, (ref) => override(ref) ?? outer?.(ref));
+    const derived = new Lowering(this.workflow, this.steps, this.options, (ref) => override(ref) ?? outer?.(ref));
+    derived.current = this.current;
+    return derived;
   }
 
   /** Follows an alias (a value read from a loop's result) down the path. */
@@ -174,6 +183,10 @@ class Lowering implements LowerContext {
     if (custom !== undefined) return custom;
     const t = ref.target;
     const path = ref.path;
+    const unsafe = unsafeSegment(path);
+    if (unsafe !== undefined) {
+      this.report(this.here(), 'ref-unsafe-key', `the field name '${unsafe}' contains a brace, which ends a Conductor \${…} expression early`, 'rename the field, or read it in an inline step');
+    }
     switch (t.kind) {
       case 'workflowInput':
         return `\${workflow.input${formatPath(path)}}`;
@@ -220,22 +233,34 @@ class Lowering implements LowerContext {
       }
       case 'array':
         return value.items.map((v) => this.value(v));
-      case 'template':
-        return value.parts
-          .map((part) => {
-            if (typeof part === 'string') return escapeText(part);
-            const resolved = this.resolveAlias(part);
-            if (resolved?.kind === 'ref') return this.refText(resolved);
-            if (resolved?.kind === 'literal') return escapeText(String(resolved.value));
-            this.report(this.workflow.loc, 'template-value', 'a string template interpolates a loop result that is not a single value');
-            return '';
-          })
-          .join('');
+      case 'template': {
+        let text = '';
+        for (const part of value.parts) {
+          if (typeof part === 'string') {
+            text += escapeText(part);
+            continue;
+          }
+          const resolved = this.resolveAlias(part);
+          if (resolved?.kind === 'ref') {
+            // Conductor reads `$${` as a literal `${`: a `$` right before a reference would
+            // swallow it, and there is no way to escape that `$`.
+            if (text.endsWith('$')) {
+              this.report(this.here(), 'template-dollar', 'a string template has a `$` right before a reference, which Conductor would read as a literal `${`', 'put a character between the `$` and the reference, or build the string in an inline step');
+            }
+            text += this.refText(resolved);
+          } else if (resolved?.kind === 'literal') {
+            text += escapeText(String(resolved.value));
+          } else {
+            this.report(this.here(), 'template-value', 'a string template interpolates a loop result that is not a single value', 'interpolate a single field of the result');
+          }
+        }
+        return text;
+      }
       case 'ref': {
         if (value.target.kind === 'alias') {
           const resolved = this.resolveAlias(value);
           if (!resolved) {
-            this.report(this.workflow.loc, 'alias-path', `a loop result has no field ${formatPath(value.path).slice(1) || '(root)'}`);
+            this.report(this.here(), 'alias-path', `a loop result has no field ${formatPath(value.path).slice(1) || '(root)'}`);
             return null;
           }
           return this.value(resolved);
@@ -253,7 +278,12 @@ class Lowering implements LowerContext {
 
   block(steps: readonly StepBase[]): ConductorTask[] {
     const tasks: ConductorTask[] = [];
-    for (const step of steps) tasks.push(...moduleOf(step).lower(step, this));
+    const outer = this.current;
+    for (const step of steps) {
+      this.current = step.loc;
+      tasks.push(...moduleOf(step).lower(step, this));
+    }
+    this.current = outer;
     return tasks;
   }
 
@@ -321,7 +351,7 @@ class Lowering implements LowerContext {
         }
         const found = env?.ref?.(value);
         if (found !== undefined) return found;
-        this.report(this.workflow.loc, 'script-reference', `a generated script cannot read ${this.refText(value)}`);
+        this.report(this.here(), 'script-reference', `a generated script cannot read ${this.refText(value)}`);
         return jsPath('null', []);
       }
     }

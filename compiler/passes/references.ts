@@ -4,6 +4,7 @@
  * step in a loop body is read through the loop's output; a step of one parallel branch is not
  * readable from another; a later step has not run yet.
  */
+import type { ZodType } from 'zod';
 import type { SourceLoc } from '../../ir/source.js';
 import type { BlockMode, StepBase } from '../../ir/step.js';
 import type { PathSegment, RefValue, Value } from '../../ir/value.js';
@@ -108,6 +109,13 @@ function insideOwner(owner: string, at: Position): boolean {
 
 export function checkReferences(workflow: WorkflowIR, report: Report): void {
   const located = locate(workflow.steps);
+  // A step's output schema is built on request (HTTP wraps its body schema in a response
+  // object) and a step is read by many references: build it once per step.
+  const outputSchemas = new Map<StepBase, ZodType | undefined>();
+  const outputSchemaOf = (step: StepBase): ZodType | undefined => {
+    if (!outputSchemas.has(step)) outputSchemas.set(step, moduleOf(step).outputSchema?.(step));
+    return outputSchemas.get(step);
+  };
   const end: Position = [{ owner: null, block: 0, mode: 'always', index: Number.MAX_SAFE_INTEGER }];
 
   const checkField = (schema: Parameters<typeof checkPath>[0] | undefined, path: readonly PathSegment[], what: string, loc: SourceLoc) => {
@@ -141,7 +149,7 @@ export function checkReferences(workflow: WorkflowIR, report: Report): void {
           return;
         }
         if (t.kind === 'stepOutput') {
-          const schema = moduleOf(target.step).outputSchema?.(target.step);
+          const schema = outputSchemaOf(target.step);
           checkField(schema, ref.path, `the output of '${t.step}'`, loc);
         }
         return;

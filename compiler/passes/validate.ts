@@ -102,7 +102,7 @@ export function validateWorkflow(workflow: WorkflowIR, project: ProjectView, pol
   }
 
   checkReferences(workflow, report);
-  checkLiteralInput(workflow.output, workflow.outputMapping, workflow.loc, ctx, `workflow '${workflow.name}' output`);
+  checkLiteralInput(workflow.output, workflow.outputMapping, workflow.loc, ctx, `workflow '${workflow.name}'`, 'output');
 
   const exampleNames = new Set<string>();
   for (const example of workflow.examples) {

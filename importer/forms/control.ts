@@ -28,7 +28,7 @@ function checkedText(value: unknown, pattern: RegExp): boolean {
 }
 
 const anyOutput: Form['member'] = (root, path) =>
-  root.kind === 'stepOutput' ? { access: '.output', path, type: path.length === 0 ? 'object' : 'any' } : undefined;
+  root.kind === 'stepOutput' ? { access: '.output', path, type: path.length === 0 ? 'object' : 'any', named: 0 } : undefined;
 
 export const planWait: Planner = (task) => {
   if (task.type !== 'WAIT') return undefined;
@@ -125,8 +125,8 @@ export const planJq: Planner = (task) => {
     blocks: [],
     member(root, path) {
       if (root.kind !== 'stepOutput') return undefined;
-      if (path.length === 0) return { access: '.output', path, type: 'object' };
-      return path[0] === 'result' || path[0] === 'resultList' ? { access: '.output', path, type: 'any' } : undefined;
+      if (path.length === 0) return { access: '.output', path, type: 'object', named: 0 };
+      return path[0] === 'result' || path[0] === 'resultList' ? { access: '.output', path, type: 'any', named: 1 } : undefined;
     },
     render(w) {
       const own: [string, Doc][] = [['query', quote(query)], ['input', w.record(rest as JsonObject)]];

@@ -19,7 +19,7 @@ export function planCustom(task: JsonObject): Form {
     builder: 'task',
     blocks: [],
     member(root, path) {
-      return root.kind === 'stepOutput' ? { access: '.output', path, type: path.length === 0 ? 'object' : 'any' } : undefined;
+      return root.kind === 'stepOutput' ? { access: '.output', path, type: path.length === 0 ? 'object' : 'any', named: 0 } : undefined;
     },
     render(w) {
       const own: [string, Doc][] = [['type', quote(String(task.type))]];

@@ -67,7 +67,7 @@ export const planHttp: Planner = (task) => {
       const rest = path.slice(1);
       const type = responseType(rest);
       if (type === undefined) return undefined;
-      return { access: '.output', path: rest, type };
+      return { access: '.output', path: rest, type, named: 1 };
     },
     render(w) {
       const own: [string, Doc][] = [];

@@ -11,6 +11,7 @@ import { planLoop } from './loop.js';
 import { planParallel } from './parallel.js';
 import { planSubWorkflow } from './sub-workflow.js';
 import { planSwitch } from './switch.js';
+import { planDynamic, planEvent, planHuman, planKafkaPublish, planStartWorkflow } from './system.js';
 import type { Form, FormContext, Planner } from './types.js';
 import { planWorker } from './worker.js';
 
@@ -27,6 +28,11 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   SET_VARIABLE: planSetVariable,
   NOOP: planNoop,
   JSON_JQ_TRANSFORM: planJq,
+  HUMAN: planHuman,
+  EVENT: planEvent,
+  KAFKA_PUBLISH: planKafkaPublish,
+  START_WORKFLOW: planStartWorkflow,
+  DYNAMIC: planDynamic,
 };
 
 /** The form for a task: its builder when that writes it exactly, else the escape hatch. */

@@ -25,8 +25,8 @@ export const planInline: Planner = (task) => {
     blocks: [],
     member(root, path) {
       if (root.kind !== 'stepOutput') return undefined;
-      if (path.length === 0) return { access: '.output', path, type: 'object' };
-      return path[0] === 'result' ? { access: '.output', path, type: 'any' } : undefined;
+      if (path.length === 0) return { access: '.output', path, type: 'object', named: 0 };
+      return path[0] === 'result' ? { access: '.output', path, type: 'any', named: 1 } : undefined;
     },
     render(w) {
       const own: [string, string][] = [['output', 'z.any()']];

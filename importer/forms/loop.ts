@@ -21,7 +21,7 @@ export const planLoop: Planner = (task) => {
     builder: 'loop',
     blocks: [{ label: 'loop body', mode: 'repeat', tasks: body }],
     member(root, path) {
-      if (root.kind === 'stepOutput' && path.length === 1 && path[0] === 'iteration') return { access: '.iteration', path: [], type: 'number' };
+      if (root.kind === 'stepOutput' && path.length === 1 && path[0] === 'iteration') return { access: '.iteration', path: [], type: 'number', named: 0 };
       return undefined;
     },
     render(w) {

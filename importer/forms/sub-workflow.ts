@@ -33,9 +33,9 @@ export const planSubWorkflow: Planner = (task, ctx) => {
     member(root, path) {
       if (root.kind !== 'stepOutput') return undefined;
       const key = path[0];
-      if (path.length === 0) return { access: '.output', path, type: 'object' };
+      if (path.length === 0) return { access: '.output', path, type: 'object', named: 0 };
       if (typeof key !== 'string') return undefined;
-      return { access: '.output', path, type: 'any', used: () => child.readOutput(key) };
+      return { access: '.output', path, type: 'any', named: child.declaredOutput ? 1 : 0, used: () => child.readOutput(key) };
     },
     render(w) {
       const own: [string, Doc][] = [];

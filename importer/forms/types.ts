@@ -24,6 +24,11 @@ export interface Member {
   readonly access: string;
   readonly path: readonly PathSegment[];
   readonly type: ValueType;
+  /**
+   * How many leading path segments are keys the schema declares; the rest go through index
+   * signatures (of `z.any()`, arrays, records) and get a `!` under noUncheckedIndexedAccess.
+   */
+  readonly named: number;
   /** Called when the reference is written typed, so schemas can grow the keys it reads. */
   readonly used?: () => void;
 }
@@ -89,6 +94,8 @@ export interface ChildUse {
   readonly varName: string;
   /** Records an output key read by a typed reference, so the child's output schema lists it. */
   readOutput(key: string): void;
+  /** Whether its output schema lists the keys read (an imported child) or is `z.any()`. */
+  readonly declaredOutput: boolean;
   readonly version: number;
   /** The reference leaves the version out. */
   readonly latest: boolean;

@@ -22,12 +22,12 @@ export const planWorker: Planner = (task, ctx) => {
       if (root.kind === 'stepOutput') {
         const key = path[0];
         if (path.length > 0 && typeof key !== 'string') return undefined;
-        return { access: '.output', path, type: path.length === 0 ? 'object' : 'any', used: () => { if (typeof key === 'string') decl.readOutput(key); } };
+        return { access: '.output', path, type: path.length === 0 ? 'object' : 'any', named: 1, used: () => { if (typeof key === 'string') decl.readOutput(key); } };
       }
       if (root.kind === 'stepInput') {
         const key = path[0];
         if (typeof key !== 'string' || !decl.inputKeys.has(key)) return undefined;
-        return { access: '.input', path, type: 'any' };
+        return { access: '.input', path, type: 'any', named: 1 };
       }
       return undefined;
     },

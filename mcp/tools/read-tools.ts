@@ -7,11 +7,11 @@ import { redact } from '../redact.js';
 import { type ConductorRun, type ConductorTask, taskTypeOf } from '../runs.js';
 import { summarise } from '../summarise.js';
 import { SAFE_ID_PATTERN } from '../tool-schema.js';
-import { type JsonSchema, compileSchema } from '../validation.js';
+import { type JsonSchema, lazyCheck } from '../validation.js';
 import { progressMessage, waitForRun } from '../wait.js';
 import { EXECUTION_ID, ISO_TIME, TASK_REF, envelopeFor, objectSchema, outputBudget, runAnswer, scopedRun } from './common.js';
 import { TOOL } from './names.js';
-import type { CallContext, ServedTool, ToolServices } from './types.js';
+import type { ServedTool, ToolServices } from './types.js';
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 const MAX_TASKS_SHOWN = 100;
@@ -412,7 +412,7 @@ const describeWorkflowTool: ServedTool = {
 };
 
 function compiled(tool: ServedTool): ServedTool {
-  return { ...tool, check: compileSchema(tool.definition.inputSchema as JsonSchema) };
+  return { ...tool, check: lazyCheck(tool.definition.inputSchema as JsonSchema, 'refuse') };
 }
 
 export function readTools(maxWaitSeconds: number): ServedTool[] {

@@ -1,7 +1,7 @@
 /**
- * A tool per compiled workflow: checks the input against the workflow's schema, starts a run
- * (at most once per idempotency key), and answers with the run envelope, after an optional
- * bounded wait for the result.
+ * A tool per compiled workflow. By the time it runs, the server has checked the arguments
+ * against the tool's schema; it starts a run (at most once per idempotency key) and answers
+ * with the run envelope, after an optional bounded wait for the result.
  */
 import type { WorkflowTool } from '../catalogue.js';
 import { ToolFailure, toToolFailure } from '../errors.js';

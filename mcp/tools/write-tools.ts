@@ -8,7 +8,7 @@ import type { Role } from '../auth/roles.js';
 import { SIGNALLABLE_TASK_TYPES, genericEnvelopeSchema } from '../envelope.js';
 import { ToolFailure, toToolFailure } from '../errors.js';
 import { type ConductorRun, taskTypeOf } from '../runs.js';
-import { type JsonSchema, compileSchema } from '../validation.js';
+import { type JsonSchema, lazyCheck } from '../validation.js';
 import { EXECUTION_ID, TASK_REF, envelopeFor, objectSchema, requireStatus, runAnswer, scopedRun } from './common.js';
 import { TOOL } from './names.js';
 import type { CallContext, ServedTool, ToolAnswer, ToolServices } from './types.js';
@@ -37,7 +37,7 @@ function writeTool(
     outputSchema: genericEnvelopeSchema() as Tool['outputSchema'],
     annotations: { title, readOnlyHint: false, destructiveHint: hints.destructive, idempotentHint: hints.idempotent, openWorldHint: false },
   };
-  return { name, role, writes: true, definition, check: compileSchema(inputSchema as JsonSchema), run };
+  return { name, role, writes: true, definition, check: lazyCheck(inputSchema as JsonSchema, 'refuse'), run };
 }
 
 /** Acts, then reads the run back so the answer shows its new state. */

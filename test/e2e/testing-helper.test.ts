@@ -3,7 +3,12 @@
 // merge, loop bookkeeping, the compensation plan) run as intended in the server's GraalJS.
 import { describe, expect, it } from 'vitest';
 import { completed, failed, httpResponse, testCompensation, testWorkflow } from '../../runtime/testing.js';
+import orderFulfillment from '../../workflows/order-saga.js';
+import researchAgent from '../../workflows/research-agent.js';
 import riskAssessment, { manualReview } from '../../workflows/risk-assessment.js';
+import { releaseInventory, reserveInventory } from '../../workflows/tasks/inventory.js';
+import { chargeCard, refundCard } from '../../workflows/tasks/payments.js';
+import { readPage } from '../../workflows/tasks/research.js';
 import { checkFraud, recordDecision } from '../../workflows/tasks/risk.js';
 
 const application = { applicationId: 'app-1', applicantId: 'cus-1', amountCents: 1_500_000 };
@@ -98,5 +103,110 @@ describe('testWorkflow: branches of loan_risk_assessment', () => {
 
   it('checks a typed mock against the task declaration', () => {
     expect(() => completed(checkFraud, { verdict: 'clear', riskScore: 300, signals: [] })).toThrow(/output\.riskScore/);
+  });
+});
+
+/** A chat-completions reply that calls one tool, or answers. */
+const llmCalls = (name: string, args: Record<string, unknown>) =>
+  httpResponse({ choices: [{ message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${name}`, type: 'function', function: { name, arguments: JSON.stringify(args) } }] }, finish_reason: 'tool_calls' }] });
+const llmAnswers = (content: string) => httpResponse({ choices: [{ message: { role: 'assistant', content }, finish_reason: 'stop' }] });
+
+describe('testWorkflow: the research_agent loop', () => {
+  const source = 'https://example.org/conductor';
+
+  it('runs one pass per tool call and stops when the model answers', async () => {
+    const run = await testWorkflow(researchAgent, { question: 'Who maintains Conductor?' }, {
+      mocks: {
+        // One reply per pass of the loop.
+        ask_llm: [llmCalls('web_search', { query: 'Conductor maintainers' }), llmCalls('read_page', { url: source }), llmAnswers(`The conductor-oss community (${source}).`)],
+        web_search: httpResponse({ results: [{ title: 'Conductor', url: source, snippet: 'maintained by conductor-oss' }] }),
+        read_page: completed(readPage, { url: source, title: 'Conductor', text: 'Conductor is maintained by the conductor-oss community.' }),
+      },
+    });
+    expect(run.status).toBe('COMPLETED');
+    expect(run.output).toEqual({ answer: `The conductor-oss community (${source}).`, answered: true, iterations: 3 });
+    expect(['run_tool__1', 'run_tool__2', 'run_tool__3'].map((ref) => run.task(ref)?.output.evaluationResult)).toEqual([['web_search'], ['read_page'], ['none']]);
+    expect(run.task('read_page__2')?.input).toEqual({ url: source, maxChars: 4000 });
+    // The tool results went back to the model, in a conversation kept in a workflow variable.
+    const messages = run.variables.messages as { role: string; content: string | null }[];
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant']);
+    expect(messages[3]!.content).toBe(`[1] Conductor (${source})\nmaintained by conductor-oss`);
+    expect(messages[5]!.content).toBe('Conductor is maintained by the conductor-oss community.');
+  });
+
+  it('stops at maxSteps when the model never answers', async () => {
+    const run = await testWorkflow(researchAgent, { question: 'Loop forever?', maxSteps: 2 }, {
+      mocks: {
+        ask_llm: llmCalls('web_search', { query: 'again' }),
+        web_search: httpResponse({ results: [] }),
+      },
+    });
+    expect(run.status).toBe('COMPLETED');
+    expect(run.output).toEqual({ answer: null, answered: false, iterations: 2 });
+    expect(run.attempts('ask_llm__3')).toEqual([]);
+  });
+});
+
+describe('testWorkflow and testCompensation: the order saga', () => {
+  const input = {
+    orderId: 'ord-7',
+    customerId: 'cus-7',
+    items: [{ sku: 'MUG-BLUE', quantity: 1 }],
+    amountCents: 1299,
+    shippingAddress: { name: 'Ana Silva', line1: 'Rua Augusta 100', city: 'Lisboa', postalCode: '1100-053', country: 'PT' },
+  };
+  const reserved = completed(reserveInventory, { reservationId: 'res-7', warehouseId: 'wh-1' });
+  const charged = completed(chargeCard, { chargeId: 'ch-7', amountCents: 1299 });
+  const carrierDown = httpResponse({ message: 'carrier unavailable' }, { status: 503 });
+
+  it('retries a failed attempt per the compiled policy, and fails once retries run out', async () => {
+    const run = await testWorkflow(orderFulfillment, input, {
+      mocks: {
+        reserve_inventory: reserved,
+        // One result per attempt: the first charge fails, the retry succeeds.
+        charge_card: [failed(), charged],
+        create_shipment: [carrierDown, carrierDown, carrierDown, carrierDown],
+      },
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.attempts('charge_card').map((t) => [t.attempt, t.status])).toEqual([
+      [1, 'FAILED'],
+      [2, 'COMPLETED'],
+    ]);
+    // retryCount 3: four attempts of the shipment, then the run fails there.
+    expect(run.attempts('create_shipment')).toHaveLength(4);
+    expect(run.failedTask).toMatchObject({ ref: 'create_shipment', attempt: 4 });
+    expect(run.task('send_order_confirmation')).toBeUndefined();
+  });
+
+  it('compensates the steps that completed, newest first, from the failed run', async () => {
+    const failedRun = await testWorkflow(orderFulfillment, input, {
+      mocks: { reserve_inventory: reserved, charge_card: charged, create_shipment: [carrierDown, carrierDown, carrierDown, carrierDown] },
+    });
+    expect(failedRun.status).toBe('FAILED');
+
+    const compensation = await testCompensation(orderFulfillment, failedRun, {
+      mocks: {
+        undo_charge_card: completed(refundCard, { refundId: 're-7' }),
+        undo_reserve_inventory: completed(releaseInventory, { released: true }),
+        undo_create_shipment: completed({ cancelled: true }),
+      },
+    });
+    expect(compensation.status).toBe('COMPLETED');
+    expect(compensation.output).toEqual({
+      workflowId: failedRun.workflowId,
+      reason: failedRun.reason,
+      compensated: [
+        { step: 'charge_card', task: 'charge_card', input: { chargeId: 'ch-7', amountCents: 1299, reason: 'order could not be fulfilled', idempotencyKey: 'refund-ord-7' } },
+        { step: 'reserve_inventory', task: 'reserve_inventory', input: { reservationId: 'res-7', orderId: 'ord-7' } },
+      ],
+    });
+    // The shipment never completed, so it is not undone; the rest run in reverse order.
+    const undo = compensation.tasks.filter((t) => /^undo_.+__\d+$/.test(t.ref));
+    expect(undo.map((t) => [t.ref, t.name, t.status])).toEqual([
+      ['undo_charge_card__1', 'refund_card', 'COMPLETED'],
+      ['undo_reserve_inventory__2', 'release_inventory', 'COMPLETED'],
+    ]);
+    expect(undo[1]!.input).toEqual({ reservationId: 'res-7', orderId: 'ord-7' });
   });
 });

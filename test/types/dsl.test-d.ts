@@ -4,7 +4,7 @@
  * typecheck mode in the unit project.
  */
 import { describe, expectTypeOf, test } from 'vitest';
-import { cast, js, str, task, when, workflow, z, type Ref, type Step } from '../../dsl/index.js';
+import { cast, js, str, task, when, workflow, z, type Ref } from '../../dsl/index.js';
 
 const lookUp = task('look_up', {
   input: z.object({ id: z.string(), limit: z.number().optional(), tags: z.array(z.string()).optional() }),
@@ -277,7 +277,21 @@ describe('sub-workflows, variables and compensation', () => {
     workflow('t_output_ok', { input, output: z.object({ name: z.string() }) }, (wf) => ({ name: wf.run(lookUp, { id: wf.input.id }).output.name }));
     // @ts-expect-error name must be a string
     workflow('t_output_bad', { input, output: z.object({ name: z.string() }) }, (wf) => ({ name: wf.input.count }));
-    const step: Step<{ name: string }> = workflow as never;
-    expectTypeOf(step.output.name).toEqualTypeOf<Ref<string>>();
+    // @ts-expect-error a required output field is missing
+    workflow('t_output_missing', { input, output: z.object({ name: z.string() }) }, () => ({}));
+  });
+
+  test('literals returned from callbacks keep their literal types (enum outputs, undo inputs)', () => {
+    const status = z.object({ status: z.enum(['ok', 'bad']), tags: z.array(z.string()) });
+    workflow('t_literal_output', { input, output: status }, (wf) => ({ status: 'ok', tags: [wf.input.id, 'x'] }));
+    // @ts-expect-error 'okay' is not a member of the enum
+    workflow('t_literal_output_bad', { input, output: status }, () => ({ status: 'okay', tags: [] }));
+    const cancel = task('cancel', { input: z.object({ id: z.string(), reason: z.enum(['failed', 'timeout']) }), output: z.object({}) });
+    workflow('t_literal_undo', { input, output }, (wf) => {
+      wf.run(lookUp, { id: wf.input.id }).compensate(cancel, (done) => ({ id: done.input.id, reason: 'failed' }));
+      // @ts-expect-error 'later' is not a member of the enum
+      wf.run(lookUp, { id: wf.input.id }).compensate(cancel, (done) => ({ id: done.input.id, reason: 'later' }));
+      return {};
+    });
   });
 });

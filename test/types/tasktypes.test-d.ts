@@ -88,6 +88,19 @@ test('kafkaPublish needs brokers, a topic and a value', () => {
   });
 });
 
+test('side-effecting steps may declare an undo typed from the task input as Conductor holds it', () => {
+  const undo = task('types_undo', { input: z.object({ topic: z.string(), runId: z.string() }), output: z.object({}) });
+  workflow('types_compensate', io, (wf) => {
+    wf.kafkaPublish('k', { bootStrapServers: 'k:9092', topic: 't', value: 1, key: 'x' }).compensate(undo, (done) => ({ topic: done.input.kafka_request.topic, runId: 'r' }));
+    // @ts-expect-error the topic is under kafka_request
+    wf.kafkaPublish('k2', { bootStrapServers: 'k:9092', topic: 't', value: 1, key: 'x' }).compensate(undo, (done) => ({ topic: done.input.topic, runId: 'r' }));
+    wf.startWorkflow(audit, { orderId: 'o', amount: 1 }).compensate(undo, (done) => ({ topic: done.input.startWorkflow.input.orderId, runId: done.output.workflowId }));
+    wf.event('e', { sink: 'sqs:q', input: { id: wf.input.id } }).compensate(undo, (done) => ({ topic: done.input.sink, runId: done.input.id }));
+    wf.callMcpTool('m', { mcpServer: 'https://t.example/mcp', method: 'create' }).compensate(undo, (done) => ({ topic: done.input.method, runId: 'r' }));
+    return {};
+  });
+});
+
 test('noop takes a name only', () => {
   workflow('types_noop', io, (wf) => {
     // @ts-expect-error a name is required

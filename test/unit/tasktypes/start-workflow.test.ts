@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { externalWorkflow, task, workflow, z } from '../../../dsl/index.js';
-import { defaultDef, diagnosticsOf, tasksOf } from './helpers.js';
+import { compileAll, defaultDef, diagnosticsOf, tasksOf } from './helpers.js';
 
 const notify = task('send_notification', { input: z.object({ text: z.string() }), output: z.object({}) });
 
@@ -59,6 +59,22 @@ describe('startWorkflow (START_WORKFLOW)', () => {
         taskDefinition: defaultDef('kick_audit', { retryCount: 0, totalTimeoutSeconds: 120 }),
       },
     ]);
+  });
+
+  it('may declare an undo, fed from the started run id and the request as Conductor holds it', () => {
+    const stopRun = task('stop_run', { input: z.object({ workflowId: z.string(), orderId: z.string() }), output: z.object({}) });
+    const wf = workflow('checkout_undo', { input, output: z.object({}) }, (wf) => {
+      wf.startWorkflow(audit, { orderId: wf.input.orderId, amount: 1 }).compensate(stopRun, (done) => ({
+        workflowId: done.output.workflowId,
+        orderId: done.input.startWorkflow.input.orderId,
+      }));
+      return {};
+    });
+    const compiled = compileAll(wf, audit).workflows.find((w) => w.ir.name === 'checkout_undo')!;
+    expect(compiled.definition.failureWorkflow).toBe('checkout_undo_compensation');
+    const plan = (compiled.compensation!.tasks as { inputParameters: { expression: string } }[])[0]!.inputParameters.expression;
+    expect(plan).toContain('"start_audit_trail": function (t) { return {"workflowId": (t.outputData == null ? null : t.outputData["workflowId"])');
+    expect(plan).toContain('t.inputData["startWorkflow"])["input"])["orderId"]');
   });
 
   it('checks literal input against the target schema', () => {
