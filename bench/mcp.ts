@@ -147,6 +147,10 @@ try {
   console.log(`conductor: ${conductor.url}${conductor.reused ? ' (reused)' : ''}; ${RUNS} starts each way after ${WARMUP} warm-up pairs`);
   console.log(`start via MCP (stdio):  p50 ${fmt(m.p50)} ms  p90 ${fmt(m.p90)} ms  p99 ${fmt(m.p99)} ms`);
   console.log(`start via REST:         p50 ${fmt(r.p50)} ms  p90 ${fmt(r.p90)} ms  p99 ${fmt(r.p99)} ms`);
+  // Back-to-back pairs share whatever else the machine was doing; their median difference is
+  // the steadiest single number on a busy machine (the last line keeps percentile differences).
+  const paired = stats(mcp.map((x, i) => x - rest[i]!));
+  console.log(`paired difference:      p50 ${fmt(paired.p50)} ms`);
   console.log(`tools/list: ${listed.tools.length} tools (${WORKFLOWS} workflows + ${runTools} run tools), ${Buffer.byteLength(JSON.stringify(listed))} bytes`);
   console.log(`mcp_overhead_p50_ms=${fmt(m.p50 - r.p50)} mcp_overhead_p99_ms=${fmt(m.p99 - r.p99)} tools_list_bytes_per_workflow=${bytesPerWorkflow}`);
 } finally {

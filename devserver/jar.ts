@@ -76,8 +76,14 @@ export interface EnsureJarOptions {
   log?: (line: string) => void;
 }
 
-function tail(text: string, lines: number): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
+/**
+ * The useful part of Maven's failure output: its first few [ERROR] lines (the
+ * rest is generic advice), without colour codes; else the last lines.
+ */
+function mavenFailureSummary(text: string): string {
+  const lines = text.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const errors = lines.filter((line) => /^\[ERROR\]\s*\S/.test(line)).slice(0, 4);
+  return (errors.length > 0 ? errors : lines.filter((line) => line.trim()).slice(-20)).join('\n');
 }
 
 async function mavenGet(artifact: string, repository: string, log: (line: string) => void): Promise<void> {
@@ -112,7 +118,7 @@ async function mavenGet(artifact: string, repository: string, log: (line: string
   });
   if (output.code !== 0) {
     throw new Error(
-      `'mvn ${args.join(' ')}' failed (exit ${output.code}). Last output:\n${tail(output.text, 30)}\n` +
+      `'mvn ${args.join(' ')}' failed (exit ${output.code}). Maven said:\n${mavenFailureSummary(output.text)}\n` +
         `Check that the version exists and that Maven can reach its repository (settings.xml mirrors/proxy), ` +
         `or set BATON_CONDUCTOR_JAR to an already downloaded jar.`,
     );

@@ -38,9 +38,12 @@ export function serverProperties({ port, dataDir }: ServerPropertiesInput): Spri
     // Pinned so tests don't depend on which of the two wins in a future jar.
     'conductor.app.ownerEmailMandatory': 'false',
 
-    // The AI module (LLM/vector DB/MCP system tasks) creates ~/worker-payload,
-    // logs an error per provider without an API key, and adds boot time; a
-    // workflow-as-code dev loop does not need it.
+    // Turns off the AI system-task workers (LLM_*, GENERATE_*, CALL_MCP_TOOL,
+    // AGENT, JDBC...): 17 fewer queues polled by an idle server. Workflows using
+    // those types still register, they just never run; pass
+    // { 'conductor.integrations.ai.enabled': 'true' } to get them back. (The
+    // provider beans load regardless and log one harmless error per provider
+    // without an API key; nothing dials out at startup.)
     'conductor.integrations.ai.enabled': 'false',
 
     // An Elasticsearch REST client is on the classpath, so Spring adds a health
@@ -58,7 +61,8 @@ export function serverProperties({ port, dataDir }: ServerPropertiesInput): Spri
     // starts 15 s after boot.
     'conductor.scheduler.enabled': 'true',
 
-    // Files written by file-storage features stay inside the throw-away folder.
+    // Files written by file-storage and the AI providers (which otherwise create
+    // ~/worker-payload) stay inside the throw-away folder.
     'conductor.file-storage.parentDir': join(dataDir, 'files'),
   };
 }

@@ -189,6 +189,7 @@ function declNames(batch: Batch): Map<string, string> {
   return new Map([...batch.decls.values()].map((d) => [d.name, d.varName]));
 }
 
+let formatted = 0;
 const project = new Project({
   useInMemoryFileSystem: true,
   manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
@@ -201,22 +202,26 @@ interface ImportSpec {
   readonly from: string;
 }
 
+function importLine(spec: ImportSpec): string {
+  const named = spec.names !== undefined && spec.names.length > 0 ? `{ ${spec.names.join(', ')} }` : undefined;
+  const what = [spec.defaultName, named].filter((p) => p !== undefined).join(', ');
+  return `import ${what} from ${quote(spec.from)};`;
+}
+
 function finish(path: string, header: string, imports: readonly ImportSpec[], body: string): GeneratedFile {
-  const file = project.createSourceFile(path, body, { overwrite: true });
-  file.insertImportDeclarations(
-    0,
-    imports.map((i) => ({
-      ...(i.defaultName !== undefined && { defaultImport: i.defaultName }),
-      ...(i.names !== undefined && i.names.length > 0 && { namedImports: [...i.names] }),
-      moduleSpecifier: i.from,
-    })),
-  );
+  // The whole text first, then one formatting pass: editing a tree before formatting it can
+  // leave ts-morph's edits misplaced.
+  // A fresh name each time: the language service caches files by name, and formatting a reused
+  // name with a stale version misplaces the edits.
+  const file = project.createSourceFile(`/f${++formatted}/${path}`, `${imports.map(importLine).join('\n')}\n\n${body}`);
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true, insertSpaceAfterOpeningAndBeforeClosingEmptyBraces: false });
   const problems = project.getProgram().getSyntacticDiagnostics(file);
   const text = `${header}${file.getFullText()}`;
+  const lines = file.getFullText().split('\n');
   project.removeSourceFile(file);
   if (problems.length > 0) {
-    throw new Error(`internal: the generated ${path} does not parse: ${problems.map((p) => String(p.getMessageText())).join('; ')}`);
+    const where = problems.map((p) => `line ${p.getLineNumber() ?? '?'}: ${String(p.getMessageText())} in ${JSON.stringify(lines[(p.getLineNumber() ?? 1) - 1] ?? '')}`);
+    throw new Error(`internal: the generated ${path} does not parse: ${where.join('; ')}`);
   }
   return { path, text };
 }

@@ -16,7 +16,7 @@ import { ConductorError, type Conductor } from '../runtime/conductor.js';
 import { type JsonObject, isObject } from './json.js';
 import type { SourceLocator } from './locate.js';
 import { sameWorkflow } from './normalize.js';
-import type { Plan, SchedulePlan, TaskDefPlan, WorkflowPlan } from './plan.js';
+import { type Plan, type PlanItem, type SchedulePlan, type TaskDefPlan, type WorkflowPlan, planItems } from './plan.js';
 import { chunk, mapLimit } from './pool.js';
 import { type Failure, type Sent, failuresFromError, isAlreadyExists } from './server-errors.js';
 
@@ -44,7 +44,10 @@ export interface AppliedItem {
 export interface ApplyResult {
   readonly applied: readonly AppliedItem[];
   readonly failures: readonly Failure[];
-  /** Changes not attempted because an earlier request failed. */
+  /**
+   * Changes not stored although nothing was wrong with them: held back after a refusal, or sent
+   * in a batch the server refused as a whole because of another definition.
+   */
   readonly skipped: readonly AppliedItem[];
 }
 
@@ -58,6 +61,9 @@ interface BulkResponse {
 class Run {
   readonly applied: AppliedItem[] = [];
   readonly failures: Failure[] = [];
+  /** Plan items the server stored, and those it refused. */
+  readonly stored = new Set<PlanItem>();
+  readonly refused = new Set<PlanItem>();
 
   constructor(
     readonly conductor: Conductor,
@@ -69,14 +75,25 @@ class Run {
     return this.failures.length > 0;
   }
 
-  fail(error: unknown, batch: readonly Sent[]): void {
-    this.failures.push(...failuresFromError(error, batch, this.locator));
+  ok(item: PlanItem, action: 'create' | 'update', version?: number): void {
+    this.stored.add(item);
+    this.applied.push({ kind: item.kind, name: item.name, ...(version !== undefined && { version }), action });
+  }
+
+  /** Records a refused request; a validation answer names the definitions it is about. */
+  fail(error: unknown, batch: readonly PlanItem[]): void {
+    const failures = failuresFromError(error, batch.map(sent), this.locator);
+    this.failures.push(...failures);
+    for (const f of failures) {
+      const item = batch.find((p) => p.kind === f.kind && p.name === f.name && (p.kind !== 'workflow' || p.version === f.version));
+      if (item) this.refused.add(item);
+    }
   }
 }
 
-const sentTaskDef = (p: TaskDefPlan): Sent => ({ kind: 'taskDef', name: p.name, json: p.send });
-const sentWorkflow = (p: WorkflowPlan): Sent => ({ kind: 'workflow', name: p.name, version: p.version, json: p.send });
-const sentSchedule = (p: SchedulePlan): Sent => ({ kind: 'schedule', name: p.name, json: p.send });
+function sent(p: PlanItem): Sent {
+  return { kind: p.kind, name: p.name, ...(p.kind === 'workflow' && { version: p.version }), json: p.send };
+}
 
 async function applyTaskDefs(run: Run, plans: readonly TaskDefPlan[]): Promise<void> {
   const creates = plans.filter((p) => p.action === 'create');
@@ -88,10 +105,10 @@ async function applyTaskDefs(run: Run, plans: readonly TaskDefPlan[]): Promise<v
         // An upsert on every OSS store, so a retry after a lost answer is harmless.
         await run.conductor.post('/metadata/taskdefs', batch.map((p) => p.send), { retry: true });
       } catch (error) {
-        run.fail(error, batch.map(sentTaskDef));
+        run.fail(error, batch);
         return;
       }
-      run.applied.push(...batch.map((p) => ({ kind: 'taskDef' as const, name: p.name, action: 'create' as const })));
+      for (const p of batch) run.ok(p, 'create');
       run.progress.advance(batch.length);
     }
   }
@@ -100,18 +117,18 @@ async function applyTaskDefs(run: Run, plans: readonly TaskDefPlan[]): Promise<v
     await mapLimit(updates, PARALLEL, async (p) => {
       try {
         await run.conductor.put('/metadata/taskdefs', p.send, { retry: true });
-        run.applied.push({ kind: 'taskDef', name: p.name, action: 'update' });
+        run.ok(p, 'update');
       } catch (error) {
         if (error instanceof ConductorError && error.status === 404) {
           // Deleted since we read it: create it the way definitions are created.
           try {
             await run.conductor.post('/metadata/taskdefs', [p.send], { retry: true });
-            run.applied.push({ kind: 'taskDef', name: p.name, action: 'create' });
+            run.ok(p, 'create');
           } catch (createError) {
-            run.fail(createError, [sentTaskDef(p)]);
+            run.fail(createError, [p]);
           }
         } else {
-          run.fail(error, [sentTaskDef(p)]);
+          run.fail(error, [p]);
         }
       }
       run.progress.advance(1);
@@ -126,17 +143,14 @@ async function putWorkflows(run: Run, plans: readonly WorkflowPlan[]): Promise<v
     try {
       response = await run.conductor.put<BulkResponse>('/metadata/workflow', batch.map((p) => p.send), { retry: true });
     } catch (error) {
-      run.fail(error, batch.map(sentWorkflow));
+      run.fail(error, batch);
       return;
     }
     const refused = isObject(response) && isObject(response.bulkErrorResults) ? response.bulkErrorResults : {};
     for (const p of batch) {
       const reason = refused[p.name];
-      if (typeof reason === 'string') {
-        run.fail(new Error(reason), [sentWorkflow(p)]);
-      } else {
-        run.applied.push({ kind: 'workflow', name: p.name, version: p.targetVersion, action: p.action === 'update' ? 'update' : 'create' });
-      }
+      if (typeof reason === 'string') run.fail(new Error(reason), [p]);
+      else run.ok(p, p.action === 'update' ? 'update' : 'create', p.targetVersion);
     }
     run.progress.advance(batch.length);
     if (run.failed) return;
@@ -150,11 +164,11 @@ async function postBumped(run: Run, plan: WorkflowPlan): Promise<void> {
     const send: JsonObject = { ...plan.send, version };
     try {
       await run.conductor.post('/metadata/workflow', send, { retry: false });
-      run.applied.push({ kind: 'workflow', name: plan.name, version, action: 'create' });
+      run.ok(plan, 'create', version);
       return;
     } catch (error) {
       if (!isAlreadyExists(error)) {
-        run.fail(error, [sentWorkflow(plan)]);
+        run.fail(error, [plan]);
         return;
       }
       // Taken: by this very definition (a lost answer, or a parallel run), or by another one.
@@ -162,18 +176,18 @@ async function postBumped(run: Run, plan: WorkflowPlan): Promise<void> {
         const path = `/metadata/workflow/${encodeURIComponent(plan.name)}`;
         const existing = await run.conductor.get<JsonObject>(path, { query: { version } });
         if (isObject(existing) && sameWorkflow(existing, send)) {
-          run.applied.push({ kind: 'workflow', name: plan.name, version, action: 'create' });
+          run.ok(plan, 'create', version);
           return;
         }
         const latest = await run.conductor.get<JsonObject>(path);
         version = Math.max(version, isObject(latest) && typeof latest.version === 'number' ? latest.version : version) + 1;
       } catch (readError) {
-        run.fail(readError, [sentWorkflow(plan)]);
+        run.fail(readError, [plan]);
         return;
       }
     }
   }
-  run.fail(new Error(`could not find a free version after ${BUMP_ATTEMPTS} attempts (others are registering '${plan.name}' at the same time)`), [sentWorkflow(plan)]);
+  run.fail(new Error(`could not find a free version after ${BUMP_ATTEMPTS} attempts (others are registering '${plan.name}' at the same time)`), [plan]);
 }
 
 async function applyWorkflows(run: Run, plans: readonly WorkflowPlan[]): Promise<void> {
@@ -202,9 +216,9 @@ async function applySchedules(run: Run, plans: readonly SchedulePlan[]): Promise
   await mapLimit(changed, PARALLEL, async (p) => {
     try {
       await run.conductor.post('/scheduler/schedules', p.send, { retry: true });
-      run.applied.push({ kind: 'schedule', name: p.name, action: p.action === 'update' ? 'update' : 'create' });
+      run.ok(p, p.action === 'update' ? 'update' : 'create');
     } catch (error) {
-      run.fail(error, [sentSchedule(p)]);
+      run.fail(error, [p]);
     }
     run.progress.advance(1);
   });
@@ -215,16 +229,8 @@ export async function applyPlan(conductor: Conductor, plan: Plan, locator: Sourc
   await applyTaskDefs(run, plan.taskDefs);
   if (!run.failed) await applyWorkflows(run, plan.workflows);
   if (!run.failed) await applySchedules(run, plan.schedules);
-  // Workflows are told apart by their declared version (a bump registers another one).
-  const id = (kind: string, name: string, version?: number) => `${kind}:${name}@${version ?? ''}`;
-  const declared = new Map(plan.workflows.map((p) => [id('workflow', p.name, p.targetVersion), p.version]));
-  const done = new Set(run.applied.map((a) => id(a.kind, a.name, a.kind === 'workflow' ? (declared.get(id(a.kind, a.name, a.version)) ?? a.version) : undefined)));
-  const failed = new Set(run.failures.map((f) => id(f.kind, f.name, f.version)));
-  const skipped: AppliedItem[] = [...plan.taskDefs, ...plan.workflows, ...plan.schedules]
-    .filter((p) => {
-      const key = id(p.kind, p.name, p.kind === 'workflow' ? p.version : undefined);
-      return p.action !== 'unchanged' && !done.has(key) && !failed.has(key);
-    })
+  const skipped: AppliedItem[] = planItems(plan)
+    .filter((p) => p.action !== 'unchanged' && !run.stored.has(p) && !run.refused.has(p))
     .map((p) => ({ kind: p.kind, name: p.name, ...(p.kind === 'workflow' && { version: p.targetVersion }), action: p.action === 'update' ? 'update' : 'create' }));
   return { applied: run.applied, failures: run.failures, skipped };
 }

@@ -14,6 +14,8 @@ export interface SdkClientOptions {
   readonly logger: ConductorLogger;
   /** Most tasks one batch poll may fetch, by task name. */
   readonly batchSizes?: ReadonlyMap<string, number>;
+  /** The HTTP function (default: the SDK's own); tests pass one that records requests. */
+  readonly fetch?: typeof fetch;
 }
 
 const BATCH_POLL = /\/api\/tasks\/poll\/batch\/([^/?]+)/;
@@ -36,7 +38,7 @@ export async function createSdkClient(options: SdkClientOptions): Promise<SdkCli
     ...(connection.keyId !== undefined && { keyId: connection.keyId }),
     ...(connection.keySecret !== undefined && { keySecret: connection.keySecret }),
     logger: options.logger,
-  });
+  }, options.fetch);
   const sizes = options.batchSizes;
   if (sizes && sizes.size > 0) {
     // The SDK asks for as many tasks as it has free slots; cap that per task where configured.

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { TaskDecl } from '../dsl/task.js';
+import { type TaskDecl, isTaskDecl } from '../dsl/task.js';
 import type { AnyWorkflow } from '../dsl/workflow.js';
 import { Conductor, type ConnectionOptions } from './conductor.js';
 import { checkInput } from './client.js';
@@ -66,9 +66,9 @@ export function completed<O extends z.ZodType>(task: TaskDecl<z.ZodType, O>, out
 /** A completed attempt with this output (for HTTP, WAIT, HUMAN and other system tasks). */
 export function completed(output?: Record<string, unknown>): Mock;
 export function completed(first?: TaskDecl | Record<string, unknown>, second?: unknown): Mock {
-  if (first && typeof first === 'object' && 'output' in first && 'input' in first && typeof (first as TaskDecl).name === 'string' && second !== undefined) {
-    const task = first as TaskDecl;
-    const parsed = task.output.safeParse(second);
+  if (isTaskDecl(first)) {
+    const task = first;
+    const parsed = task.output.safeParse(second ?? {});
     if (!parsed.success) {
       throw new Error(`mock output for task '${task.name}' does not match its declaration: ${summarizeIssues(issueLines(parsed.error, 'output'))}`);
     }
@@ -222,6 +222,8 @@ function serverMocks(workflow: string, tasks: Map<string, TaskInfo>, mocks: Mock
   return out;
 }
 
+const KEEP_DRIVING = '__baton_test_keep_driving__';
+
 interface TestRequest {
   name: string;
   version?: number;
@@ -243,7 +245,13 @@ function testRequest(def: Json, options: SubWorkflowMocks, passes: number): Test
   return {
     name: String(def.name),
     ...(typeof def.version === 'number' && { version: def.version }),
-    taskRefToMockOutput: serverMocks(String(def.name), tasks, options.mocks ?? {}, passes),
+    taskRefToMockOutput: {
+      ...serverMocks(String(def.name), tasks, options.mocks ?? {}, passes),
+      // The endpoint stops driving the run as soon as its mock table is empty, even while
+      // joins, sub-workflows or system tasks are still on their way; a mock for a reference no
+      // task has keeps it going until the run ends (or waits on an unmocked task).
+      [KEEP_DRIVING]: [],
+    },
     subWorkflowTestRequest: subs,
   };
 }

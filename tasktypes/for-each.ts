@@ -151,7 +151,16 @@ function lowerForEach(node: ForEachNode, ctx: LowerContext): ConductorTask[] {
       inputParameters: { item: markers.mark('esc(item)'), index: markers.mark('i'), context: markers.mark('esc($.context)') },
       subWorkflowParam: { name: `${ctx.workflow.name}_${node.ref}`, version: 1, workflowDefinition: definition },
     };
-    resultJs = (o) => o;
+    // A SUB_WORKFLOW task's output is the child's output plus the `subWorkflowId` Conductor
+    // adds to it (seen on 3.32.3), so gathering it whole gave `{ result, subWorkflowId }` per
+    // element. The element is what the body returned: its fields, or the value subWorkflowDef
+    // wrapped in `result` when it is not an object.
+    resultJs = (o) => {
+      const result = node.result;
+      if (!result) return 'null';
+      if (result.kind !== 'object') return jsPath(o, ['result']);
+      return `{${Object.keys(result.fields).map((k) => `${JSON.stringify(k)}: ${jsPath(o, [k])}`).join(', ')}}`;
+    };
   }
 
   const template = markers.toJs({ ...forkTask, taskReferenceName: '\uE001' } as Json).replace(

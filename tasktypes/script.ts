@@ -32,6 +32,15 @@ const SCRIPT_GLOBALS = new Set([
   'true', 'false', 'null', 'console',
 ]);
 
+const freeByText = new Map<string, readonly string[]>();
+
+/** `freeIdentifiers`, remembered per function text (the same condition is often written twice). */
+function freeIdentifiersOnce(fn: string): readonly string[] {
+  let free = freeByText.get(fn);
+  if (!free) freeByText.set(fn, (free = freeIdentifiers(fn)));
+  return free;
+}
+
 export function checkExpr(expr: ExprIR, loc: SourceLoc, ctx: CheckContext, what: string): void {
   for (const p of expr.problems) {
     ctx.report(loc, 'invalid-input', `${what} parameter ${p.path.replace(/^\$\.?/, '')}: ${p.message}`);
@@ -45,7 +54,7 @@ export function checkExpr(expr: ExprIR, loc: SourceLoc, ctx: CheckContext, what:
     return;
   }
   if (expr.fn) {
-    const free = freeIdentifiers(expr.fn);
+    const free = freeIdentifiersOnce(expr.fn);
     if (free.length > 0) {
       ctx.report(
         loc,

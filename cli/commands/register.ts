@@ -33,7 +33,7 @@ interface RegisterArgs extends CommonArgs {
   onConflict: OnConflict;
   json: boolean;
   typecheck: boolean;
-  server?: string;
+  serverUrl?: string;
 }
 
 const out = (text: string) => process.stdout.write(text);
@@ -56,7 +56,7 @@ export async function loadOrReport(args: { root?: string; fromGenerated: boolean
   return loaded;
 }
 
-/** The connection from CONDUCTOR_SERVER_URL / CONDUCTOR_AUTH_KEY / CONDUCTOR_AUTH_SECRET, or `--server`. */
+/** The connection from CONDUCTOR_SERVER_URL / CONDUCTOR_AUTH_KEY / CONDUCTOR_AUTH_SECRET, or `--server-url`. */
 export function connect(server: string | undefined): Conductor {
   const options = connectionFromEnv();
   return new Conductor(server !== undefined ? { ...options, serverUrl: server } : options);
@@ -105,10 +105,11 @@ function requestLine(conductor: Conductor): string {
 }
 
 async function run(args: RegisterArgs): Promise<number> {
+  // Before compiling: a missing server address should not cost a build to find out.
+  const conductor = connect(args.serverUrl);
   const loaded = await loadOrReport(args);
   if (!loaded.ok) return 1;
   const { definitions } = loaded;
-  const conductor = connect(args.server);
   const reporter = args.json ? quietReporter : isInteractive() ? terminalReporter() : lineReporter(err);
   if (!args.json) {
     err(`Conductor ${conductor.base}${conductor.authenticated ? ' (token auth)' : ''}: ${describeSource(definitions)}${args.dryRun ? ' (dry run)' : ''}\n`);
@@ -137,7 +138,7 @@ async function run(args: RegisterArgs): Promise<number> {
     const updated = result.applied.length - created;
     if (result.failures.length > 0) {
       err(`\nThe server refused ${result.failures.length === 1 ? 'a definition' : 'definitions'}:\n${renderFailures(result.failures)}`);
-      if (result.skipped.length > 0) err(`Not attempted after that: ${result.skipped.map((s) => `${s.name}${s.version !== undefined ? ` v${s.version}` : ''}`).join(', ')}\n`);
+      if (result.skipped.length > 0) err(`Not applied because of that: ${result.skipped.map((s) => `${s.name}${s.version !== undefined ? ` v${s.version}` : ''}`).join(', ')}\n`);
       err(`Applied before the failure: ${created} created, ${updated} updated. Fix the above and run again; what is already applied shows as unchanged.\n`);
     } else {
       out(`Applied: ${created} created, ${updated} updated in ${seconds} s (requests: ${requestLine(conductor)}).\n`);
@@ -167,7 +168,7 @@ export function registerCommand(cli: Argv): Argv {
         .option('from-generated', { type: 'boolean', default: false, describe: 'register generated/ as it is instead of compiling the workflow files' })
         .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout (plan, applied, failures, requests)' })
         .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the workflow files first (--no-typecheck skips it)' })
-        .option('server', { type: 'string', describe: 'server address (default CONDUCTOR_SERVER_URL; with or without /api)' })
+        .option('server-url', { type: 'string', describe: 'server address (default CONDUCTOR_SERVER_URL; with or without /api)' })
         .example('$0 register --dry-run', 'show what would change')
         .example('$0 register --from-generated --json', 'CI: register the committed generated/ and report as JSON')
         .epilogue(
@@ -180,7 +181,7 @@ export function registerCommand(cli: Argv): Argv {
         args.setExit(await run(args));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (args.json) out(`${JSON.stringify({ ok: false, stage: 'server', error: message, exitCode: 1 }, null, 2)}\n`);
+        if (args.json) out(`${JSON.stringify({ ok: false, error: message, exitCode: 1 }, null, 2)}\n`);
         else err(`baton register: ${message}\n`);
         args.setExit(1);
       }

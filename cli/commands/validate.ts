@@ -17,15 +17,15 @@ interface ValidateArgs extends CommonArgs {
 }
 
 async function run(args: ValidateArgs): Promise<number> {
+  const conductor = args.server ? connect(args.serverUrl) : undefined;
   const loaded = await loadOrReport(args);
   if (!loaded.ok) return 1;
   const { definitions } = loaded;
-  if (!args.server) {
+  if (!conductor) {
     if (args.json) process.stdout.write(`${JSON.stringify({ ok: true, server: null, workflows: definitions.workflows.length, failures: [] }, null, 2)}\n`);
     else process.stdout.write(`OK: ${describeSource(definitions)}. Add --server to check them against a Conductor server too.\n`);
     return 0;
   }
-  const conductor = connect(args.serverUrl);
   const validation = await validateOnServer(conductor, definitions);
   const ok = validation.failures.length === 0;
   if (args.json) {

@@ -2,7 +2,7 @@
  * `baton worker`: runs the project's workers until SIGTERM or Ctrl-C, then shuts down
  * gracefully: polling stops at once, tasks in hand finish and are reported, and only then does
  * the process exit (what a rolling deploy or `kubectl delete pod` expects). A second signal
- * exits immediately. Logs are JSON lines on stderr.
+ * exits immediately. Logs go to stderr: JSON lines, or text on a terminal.
  */
 import type { Argv } from 'yargs';
 import { discoverWorkers } from '../../runtime/discover.js';
@@ -18,12 +18,13 @@ interface WorkerArgs extends CommonArgs {
   domain?: string;
   workerId?: string;
   shutdownTimeout: number;
-  logFormat: 'json' | 'text';
+  logFormat?: 'json' | 'text';
   logLevel: LogLevel;
 }
 
 async function runWorkers(args: WorkerArgs): Promise<number> {
-  const log = createLogger({ format: args.logFormat, level: args.logLevel });
+  // JSON lines for log shippers; readable lines when a person watches the terminal.
+  const log = createLogger({ format: args.logFormat ?? (process.stderr.isTTY ? 'text' : 'json'), level: args.logLevel });
   const discovery = await discoverWorkers(projectRoot(args));
   if (discovery.errors.length > 0) {
     for (const line of discovery.errors) process.stderr.write(`${line}\n`);
@@ -85,6 +86,9 @@ async function runWorkers(args: WorkerArgs): Promise<number> {
     process.exit(130);
   });
   const result = await pool.stop({ graceMs: args.shutdownTimeout * 1000 });
+  // Everything is reported; a handler that ignored the abort signal must not keep the process
+  // (and the pod) alive. Unref'd: a clean exit does not wait for it.
+  setTimeout(() => process.exit(result.drained ? 0 : 1), 2_000).unref();
   return result.drained ? 0 : 1;
 }
 
@@ -101,7 +105,7 @@ export function workerCommand(cli: Argv): Argv {
         .option('domain', { type: 'string', describe: 'task domain to poll, for workers that do not set their own' })
         .option('worker-id', { type: 'string', describe: 'name shown by Conductor for this process (default: host-pid)' })
         .option('shutdown-timeout', { type: 'number', default: 30, describe: 'seconds to let tasks in hand finish after SIGTERM' })
-        .option('log-format', { choices: ['json', 'text'] as const, default: 'json' as const, describe: 'log lines on stderr' })
+        .option('log-format', { choices: ['json', 'text'] as const, describe: 'log lines on stderr (default: text on a terminal, else JSON)' })
         .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const })
         .example('$0 worker', 'poll for every task that has a worker')
         .example('$0 worker --only charge_card --only refund_card --concurrency 4', 'a dedicated payments worker')

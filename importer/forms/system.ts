@@ -154,6 +154,8 @@ export const planDynamic: Planner = (task) => {
   const input = inputOf(task);
   if (!input || typeof input[TASK_NAME_PARAMETER] !== 'string') return undefined;
   const { [TASK_NAME_PARAMETER]: taskName, ...rest } = input;
+  // The builder rejects a task name known to be empty.
+  if (parseString(taskName as string).kind === 'text' && (taskName as string).trim() === '') return undefined;
   const common = byName(task, ['inputParameters', 'dynamicTaskNameParam']);
   if (!common) return undefined;
   return {

@@ -48,7 +48,12 @@ export interface Built {
 export async function buildFiles(paths: readonly string[]): Promise<Built> {
   // Descriptions are read from the files, which tests rewrite in place.
   clearDocCache();
-  const loaded = await loadModules(projectRoot, paths);
+  let loaded = await loadModules(projectRoot, paths);
+  // Other work in this checkout rebuilds dist/ now and then; 'baton' is missing for a moment.
+  for (let attempt = 0; attempt < 10 && loaded.diagnostics.some((d) => d.message.includes('dist/dsl.js')); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    loaded = await loadModules(projectRoot, paths);
+  }
   const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (loadErrors.length > 0) return { workflows: new Map(), taskDefs: new Map(), errors: loadErrors.map(show) };
   const workflows: { workflow: AnyWorkflow; file: string }[] = [];

@@ -39,7 +39,7 @@ describe('import → build, property', () => {
   it('random valid WorkflowDefs survive import and build unchanged', async () => {
     await fc.assert(
       fc.asyncProperty(workflowBatch, taskDefinitions, async (workflows, taskDefs) => roundTrip(workflows, taskDefs)),
-      { numRuns: 25, endOnFailure: true },
+      { numRuns: Number(process.env.BATON_PROPERTY_RUNS ?? 25), endOnFailure: true },
     );
   }, 600_000);
 });

@@ -1,8 +1,18 @@
 import { it } from 'vitest';
-import { readDefinitionFiles } from '../../../importer/definitions.js';
 import { generateModules } from '../../../importer/index.js';
-import { projectRoot } from '../core/helpers.js';
 it('scratch', () => {
-  const defs = readDefinitionFiles([`${projectRoot}/test/fixtures/import/order_fulfillment.json`, `${projectRoot}/test/fixtures/import/checkout.json`]);
-  for (const f of generateModules(defs).files) if (f.path !== 'external.ts') console.log(f.text);
+  const def = { name: 'wf_0', version: 1, tasks: [
+    { name: 'dynamic_task', taskReferenceName: 'w0_0', type: 'DYNAMIC', dynamicTaskNameParam: 'taskToExecute', inputParameters: { taskToExecute: 'x', value: { 'odd key': ['line\nbreak\r\n', null] } } },
+  ] };
+  try {
+    const r = generateModules({ workflows: [{ definition: def as never, source: 'x' }], taskDefs: new Map() });
+    console.log(r.files[0]!.text);
+  } catch (e) { console.log(String(e).slice(0, 300)); }
+  const def2 = { name: 'wf_1', description: '* star first', version: 1, tasks: [
+    { name: 'send_mail', taskReferenceName: 'a', inputParameters: { v: 'ünïcode ✓' } },
+  ] };
+  try {
+    const r = generateModules({ workflows: [{ definition: def2 as never, source: 'x' }], taskDefs: new Map() });
+    console.log(r.files[0]!.text);
+  } catch (e) { console.log(String(e).slice(0, 300)); }
 });
