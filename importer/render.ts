@@ -155,9 +155,8 @@ export function optionsDoc(own: readonly (readonly [string, Doc])[], common: Com
 export function workflowBody(writer: ValueWriter): Doc {
   const plan = writer.plan;
   const lines = blockLines(writer, plan.steps, 'wf', []);
-  const output = plan.def.outputParameters;
-  if (isObject(output ?? null) && Object.keys(output as JsonObject).length > 0) {
-    lines.push(concat('return ', writer.record(output as JsonObject, END), ';'));
-  }
+  // The body's result is the output; a workflow without one returns `{}` (the DSL types it).
+  const output = isObject(plan.def.outputParameters ?? null) ? (plan.def.outputParameters as JsonObject) : {};
+  lines.push(concat('return ', writer.record(output, END), ';'));
   return blockDoc('(wf) => {', lines, '}');
 }

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateModules } from '../../../importer/index.js';
 import { type JsonObject, jsonDifferences } from '../../../importer/json.js';
 import { normalizeTaskDef, normalizeWorkflowDef } from '../../../importer/normalize.js';
-import { buildFiles, scratchDir, writeFiles } from './helpers.js';
+import { join } from 'node:path';
+import { buildFiles, scratchDir, typeErrors, writeFiles } from './helpers.js';
 import { taskDefinitions, workflowBatch } from './arbitraries.js';
 
 const dir = scratchDir('property');
@@ -42,4 +43,16 @@ describe('import → build, property', () => {
       { numRuns: Number(process.env.BATON_PROPERTY_RUNS ?? 25), endOnFailure: true },
     );
   }, 600_000);
+
+  it('writes source that passes the TypeScript type-check, whatever the definitions', async () => {
+    const batches = fc.sample(fc.tuple(workflowBatch, taskDefinitions), { numRuns: 8, seed: 20261124 });
+    const paths = batches.flatMap(([workflows, taskDefs], i) => {
+      const { files } = generateModules({
+        workflows: workflows.map((definition) => ({ definition, source: 'generated' })),
+        taskDefs: new Map(taskDefs.map((d) => [String(d.name), d])),
+      });
+      return writeFiles(join(dir, `typed-${i}`), files);
+    });
+    expect(await typeErrors(paths)).toEqual([]);
+  }, 300_000);
 });
