@@ -23,6 +23,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // One Conductor server shared by every e2e file (see the file for how it is reused).
           globalSetup: ['test/e2e/global-setup.ts'],
+          // As for unit tests: loaded workflow bundles must keep positions that match their maps.
+          server: { deps: { external: [/\/\.baton\/cache\//] } },
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

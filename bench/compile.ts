@@ -4,13 +4,15 @@
  * .baton/bench/compile-corpus, then measures, each run in a fresh Node process:
  *   (a) loading the modules (compiler/load.ts `loadModules`: esbuild bundle + import),
  *   (b) the full build without the type-check (`buildProject({ root, typecheck: false })`:
- *       load, build the IR, validate, lower, write generated/),
+ *       load, build the IR, validate, lower, compare with generated/ and write what changed;
+ *       one build into an empty generated/ is reported as well),
  *   and once the type-check of the same files (compiler/typecheck.ts, tsc in a child process).
  * The last line is machine-readable: `compile_1000_s=<median of b> ratio_to_load=<b / a>`.
  *
  *   npm run bench:compile -- [--workflows 1000] [--runs 5] [--no-typecheck]
  */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -20,7 +22,7 @@ import { loadModules } from '../compiler/load.js';
 import { typecheck } from '../compiler/typecheck.js';
 import { writeCorpus } from './corpus.js';
 
-type Mode = 'load' | 'build' | 'typecheck';
+type Mode = 'load' | 'build' | 'fresh-build' | 'typecheck';
 
 interface Measurement {
   /** Wall-clock time. */
@@ -45,6 +47,8 @@ async function measure(mode: Mode, root: string): Promise<Measurement> {
 }
 
 async function timed(mode: Mode, root: string, files: string[]): Promise<Omit<Measurement, 'cpuSeconds'>> {
+  // A build whose output is already on disk only compares it; this one writes every file.
+  if (mode === 'fresh-build') rmSync(join(root, 'generated'), { recursive: true, force: true });
   const started = performance.now();
   switch (mode) {
     case 'load': {
@@ -54,7 +58,8 @@ async function timed(mode: Mode, root: string, files: string[]): Promise<Omit<Me
       if (errors.length > 0) throw new Error(`loading the corpus failed: ${errors[0]!.message}`);
       return { seconds, detail: `${loaded.modules.length} modules` };
     }
-    case 'build': {
+    case 'build':
+    case 'fresh-build': {
       const outcome = await buildProject({ root, typecheck: false });
       const seconds = (performance.now() - started) / 1000;
       const errors = outcome.diagnostics.filter((d) => d.severity === 'error');
@@ -111,6 +116,9 @@ async function main(args: readonly string[]): Promise<void> {
       `${stats.files} files in ${corpus}`,
   );
 
+  // The corpus was just written: a first, uncounted build writes generated/, so that every
+  // counted build meets the output of the previous one, as a rebuild does.
+  await inFreshProcess('build', corpus);
   const series: Record<'load' | 'build', Measurement[]> = { load: [], build: [] };
   for (let run = 0; run < runs; run++) {
     // Interleaved, so a slow moment of a shared machine hurts both series alike.
@@ -129,6 +137,8 @@ async function main(args: readonly string[]): Promise<void> {
       `cpu ${cpu(series.build)} s (${series.build[0]?.detail})`,
   );
   console.log(`build parts (median s): ${parts.join(', ')}`);
+  const fresh = await inFreshProcess('fresh-build', corpus);
+  console.log(`build into an empty generated/, once: ${fmt(fresh.seconds)} s, cpu ${fmt(fresh.cpuSeconds)} s (write ${fmt(fresh.parts?.write ?? 0)} s)`);
 
   if (!args.includes('--no-typecheck')) {
     const checked = await inFreshProcess('typecheck', corpus);

@@ -15,29 +15,34 @@
  *   no-op: registerDefinitions() again, asserting zero write requests;
  * then everything the round created is deleted, so every round starts from the same server
  * state. A warm-up round (not measured) runs first: the JVM's first requests are several times
- * slower than later ones and would otherwise count against whichever side goes first.
+ * slower than later ones and would otherwise count against whichever side goes first. Raw and
+ * baton take turns going first, with a pause before each measurement, because a request that
+ * follows a large write is slower whichever side sends it.
  * Finally the no-op re-run is timed once more as CI runs it: `baton register --from-generated`
  * in a new Node process.
  *
  * Last line: `register_200_s=<median baton> noop_rerun_s=<CLI no-op> ratio_to_raw=<baton/raw>`.
  *
- *   npm run bench:register -- [--workflows 200] [--rounds 3]
+ *   npm run bench:register -- [--workflows 200] [--rounds 4]
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { compile } from '../compiler/compile.js';
 import { resolveConfig } from '../compiler/config.js';
 import { type RunningConductor, connectOrStartConductor } from '../devserver/server.js';
 import { type AnyWorkflow, str, task, when, workflow, z } from '../dsl/index.js';
-import { definitionsFromGenerated, registerDefinitions } from '../register/index.js';
+import { type Reporter, definitionsFromGenerated, registerDefinitions } from '../register/index.js';
 import { mapLimit } from '../register/pool.js';
 import { Conductor } from '../runtime/conductor.js';
 
 // npm runs scripts from the package root (this file itself runs from a bundle in .baton/cache).
 const repo = process.cwd();
 const CHILDREN = 10;
+/** Idle time before each measurement. */
+const SETTLE_MS = 1500;
 
 const flowInput = z.object({ id: z.string(), amount: z.number(), items: z.array(z.object({ sku: z.string(), qty: z.number() })), baseUrl: z.string() });
 const flowOutput = z.object({ key: z.string(), total: z.number() });
@@ -107,21 +112,53 @@ async function send(server: RunningConductor, method: string, path: string, body
   await response.arrayBuffer();
 }
 
-async function rawRegister(server: RunningConductor, dir: string): Promise<number> {
-  const started = performance.now();
-  const { taskDefs, workflows } = readRaw(dir);
-  await send(server, 'POST', '/metadata/taskdefs', taskDefs);
-  await send(server, 'PUT', '/metadata/workflow', workflows);
-  return (performance.now() - started) / 1000;
+interface Timed {
+  readonly seconds: number;
+  /** Seconds per part: requests for raw, phases for baton. */
+  readonly parts: Readonly<Record<string, number>>;
+  readonly writes: number;
 }
 
-async function batonRegister(server: RunningConductor, dir: string): Promise<{ seconds: number; writes: number; parts: Record<string, number> }> {
+async function rawRegister(server: RunningConductor, dir: string): Promise<Timed> {
+  const started = performance.now();
+  const { taskDefs, workflows } = readRaw(dir);
+  const t1 = performance.now();
+  await send(server, 'POST', '/metadata/taskdefs', taskDefs);
+  const t2 = performance.now();
+  await send(server, 'PUT', '/metadata/workflow', workflows);
+  const t3 = performance.now();
+  return { seconds: (t3 - started) / 1000, parts: { files: (t1 - started) / 1000, 'task definitions': (t2 - t1) / 1000, workflows: (t3 - t2) / 1000 }, writes: 2 };
+}
+
+/** A progress reporter that notes how long each phase took. */
+function phaseClock(into: Record<string, number>): Reporter {
+  let label = '';
+  let started = 0;
+  const close = () => {
+    if (label) into[label] = (performance.now() - started) / 1000;
+    label = '';
+  };
+  return {
+    step: close,
+    phase: (text) => {
+      close();
+      label = text;
+      started = performance.now();
+    },
+    advance: () => {},
+    finish: close,
+  };
+}
+
+async function batonRegister(server: RunningConductor, dir: string): Promise<Timed> {
   const started = performance.now();
   const conductor = new Conductor({ serverUrl: server.apiUrl });
-  const outcome = await registerDefinitions({ conductor, definitions: definitionsFromGenerated(dir, 'generated') });
+  const phases: Record<string, number> = {};
+  const outcome = await registerDefinitions({ conductor, definitions: definitionsFromGenerated(dir, 'generated'), reporter: phaseClock(phases) });
   const seconds = (performance.now() - started) / 1000;
   if (outcome.exitCode !== 0) throw new Error(`baton register failed: ${JSON.stringify(outcome.result?.failures ?? outcome.plan.workflows.filter((w) => w.conflict))}`);
-  return { seconds, writes: conductor.writes, parts: outcome.timingsMs };
+  const parts = { read: (outcome.timingsMs.read ?? 0) / 1000, plan: (outcome.timingsMs.plan ?? 0) / 1000, ...phases };
+  return { seconds, parts, writes: conductor.writes };
 }
 
 /** Removes what a round registered, so the next round meets the same server. */
@@ -165,7 +202,7 @@ const fmt = (seconds: number) => seconds.toFixed(3);
 
 async function main(args: readonly string[]): Promise<void> {
   const count = option(args, '--workflows', 200);
-  const rounds = option(args, '--rounds', 3);
+  const rounds = option(args, '--rounds', 4);
   const base = join(repo, '.baton', 'bench', 'register');
   const run = Date.now().toString(36);
   const server = await connectOrStartConductor({ log: (line) => console.log(line) });
@@ -180,27 +217,31 @@ async function main(args: readonly string[]): Promise<void> {
     const raw: number[] = [];
     const cold: number[] = [];
     const noop: number[] = [];
+    const parts = (t: Timed) => Object.entries(t.parts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
     let last = warm;
     for (let round = 1; round <= rounds; round++) {
       const rawDir = join(base, `raw-${round}`);
       const batonDir = join(base, `baton-${round}`);
       writeGenerated(rawDir, `br${run}r${round}`, count);
       writeGenerated(batonDir, `bb${run}r${round}`, count);
-      // Alternate who goes first, so a slow moment of a shared machine hurts both alike.
+      // Alternate who goes first, and let the server settle (GC, SQLite checkpoints) before each
+      // measurement: whichever side follows a large write otherwise pays for it.
       const order = round % 2 === 1 ? (['raw', 'baton'] as const) : (['baton', 'raw'] as const);
-      let coldRun: Awaited<ReturnType<typeof batonRegister>> | undefined;
+      const timed: Partial<Record<'raw' | 'baton', Timed>> = {};
       for (const side of order) {
-        if (side === 'raw') raw.push(await rawRegister(server, rawDir));
-        else cold.push((coldRun = await batonRegister(server, batonDir)).seconds);
+        await sleep(SETTLE_MS);
+        timed[side] = side === 'raw' ? await rawRegister(server, rawDir) : await batonRegister(server, batonDir);
       }
+      await sleep(SETTLE_MS);
       const again = await batonRegister(server, batonDir);
       if (again.writes !== 0) throw new Error(`the no-op re-run made ${again.writes} write requests`);
+      raw.push(timed.raw!.seconds);
+      cold.push(timed.baton!.seconds);
       noop.push(again.seconds);
-      console.log(
-        `round ${round}: raw ${fmt(raw.at(-1)!)} s, baton cold ${fmt(cold.at(-1)!)} s ` +
-          `(read ${fmt(coldRun!.parts.read! / 1000)}, plan ${fmt(coldRun!.parts.plan! / 1000)}, apply ${fmt(coldRun!.parts.apply! / 1000)}; ${coldRun!.writes} writes), ` +
-          `no-op ${fmt(again.seconds)} s (read ${fmt(again.parts.read! / 1000)}, plan ${fmt(again.parts.plan! / 1000)}; 0 writes)`,
-      );
+      console.log(`round ${round} (${order.join(' first, then ')}):`);
+      console.log(`  raw        ${fmt(timed.raw!.seconds)} s (${parts(timed.raw!)}; 2 writes)`);
+      console.log(`  baton cold ${fmt(timed.baton!.seconds)} s (${parts(timed.baton!)}; ${timed.baton!.writes} writes)`);
+      console.log(`  baton no-op ${fmt(again.seconds)} s (read ${fmt(again.parts.read!)}, plan ${fmt(again.parts.plan!)}; 0 writes)`);
       if (round < rounds) {
         await cleanUp(server, rawDir);
         await cleanUp(server, batonDir);

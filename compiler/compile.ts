@@ -259,7 +259,7 @@ export function compile(input: CompileInput): CompileResult {
 function checkLoweredRefs(
   definition: ConductorJson,
   ir: WorkflowIR,
-  report: (loc: SourceLoc, code: string, message: string, hint?: string) => void,
+  report: (loc: SourceLoc, code: string, message: string, hint?: string, severity?: 'error' | 'warning') => void,
   declared: ReadonlySet<string>,
 ): void {
   const seen = new Set<string>();
@@ -272,7 +272,9 @@ function checkLoweredRefs(
       // Conductor gives a task without its own definition the one registered under its name, so
       // a WAIT or INLINE named like a worker task would take over that task's timeouts.
       if (t.type !== 'SIMPLE' && t.taskDefinition === undefined && typeof t.name === 'string' && declared.has(t.name)) {
-        report(ir.loc, 'name-shadows-task', `${String(t.type)} step '${String(ref)}' is named '${t.name}' like a declared worker task, so Conductor would apply that task's retry and timeout settings to it`, 'give the step another name');
+        // An imported definition already runs this way: say so, but build it as it was.
+        const severity = ir.preserveSettings ? 'warning' : 'error';
+        report(ir.loc, 'name-shadows-task', `${String(t.type)} step '${String(ref)}' is named '${t.name}' like a declared worker task, so Conductor would apply that task's retry and timeout settings to it`, 'give the step another name', severity);
       }
       if (typeof ref === 'string') {
         if (seen.has(ref)) report(ir.loc, 'duplicate-ref', `task reference '${ref}' occurs twice in the compiled workflow '${ir.name}'`, 'a step ref clashes with a helper task baton adds (…_join, …_result, …_item); rename the step');

@@ -79,6 +79,16 @@ export async function loadModules(root: string, files: readonly string[]): Promi
   writeFileSync(outfile, js.text);
   const sourceMap = new SourceMap(JSON.parse(map.text));
   const bundleFile = outfile;
+  // Every step of a workflow file maps to the same source: resolve each source's path once.
+  const sourcePaths = new Map<string, string>();
+  const sourcePath = (original: string): string => {
+    let path = sourcePaths.get(original);
+    if (path === undefined) {
+      path = original.startsWith('file://') ? new URL(original).pathname : resolve(dir, original);
+      sourcePaths.set(original, path);
+    }
+    return path;
+  };
   const mapLoc: LocationMapper = (loc: SourceLoc) => {
     if (loc.file !== bundleFile) return loc;
     const entryFound = sourceMap.findEntry(loc.line - 1, loc.column - 1) as {
@@ -87,9 +97,7 @@ export async function loadModules(root: string, files: readonly string[]): Promi
       originalColumn?: number;
     };
     if (!entryFound.originalSource) return loc;
-    const source = entryFound.originalSource.startsWith('file://')
-      ? new URL(entryFound.originalSource).pathname
-      : resolve(dir, entryFound.originalSource);
+    const source = sourcePath(entryFound.originalSource);
     return { file: source, line: (entryFound.originalLine ?? 0) + 1, column: (entryFound.originalColumn ?? 0) + 1 };
   };
   const diagnostics: Diagnostic[] = result.warnings.map((m) => esbuildDiagnostic(m, root, 'warning'));

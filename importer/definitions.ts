@@ -4,6 +4,7 @@
  * for the shape the importer relies on, with errors that name the file and the place in it.
  */
 import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { type Json, type JsonObject, isObject } from './json.js';
 
 export interface SourcedDefinition {
@@ -103,13 +104,19 @@ export function definitionsFromJson(json: Json, source: string): { workflows: So
   return { workflows, taskDefs };
 }
 
-export function readDefinitionFiles(files: readonly string[]): DefinitionSet {
+/**
+ * Reads definition files (paths resolved against the current directory); each definition's
+ * source is its path relative to `base` (the project root), as the generated modules cite it.
+ */
+export function readDefinitionFiles(paths: readonly string[], base = process.cwd()): DefinitionSet {
   const workflows: SourcedDefinition[] = [];
   const taskDefs = new Map<string, JsonObject>();
-  for (const file of files) {
+  for (const path of paths) {
+    const absolute = resolve(path);
+    const file = relative(base, absolute).split(sep).join('/') || absolute;
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(absolute, 'utf8');
     } catch (error) {
       throw new ImportError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }

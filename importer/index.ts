@@ -38,6 +38,10 @@ export interface ImportOutcome {
   /** Whether the round trip was checked (and so holds). */
   readonly verified: boolean;
   readonly rounds: number;
+  /** Worker task declarations written, and how many keep a registered definition. */
+  readonly declarations: { readonly total: number; readonly registered: number };
+  /** Workflows called but not imported, declared with externalWorkflow(). */
+  readonly externals: number;
 }
 
 export interface GenerateResult {
@@ -79,6 +83,8 @@ export async function importDefinitions(request: ImportRequest): Promise<ImportO
   const verbatimTaskDefs = new Set<string>();
   const originals = new Map<string, JsonObject>(request.definitions.workflows.map((w) => [workflowKey(String(w.definition.name), (w.definition.version as number | undefined) ?? 1), w.definition]));
   const known = new Map([...request.definitions.taskDefs].filter(([name]) => name !== ''));
+  /** What the first check found, per workflow: the root cause when a fallback does not help. */
+  const firstFindings = new Map<string, readonly string[]>();
   for (let round = 1; ; round++) {
     const generated = generateModules(request.definitions, {
       escapeHatch,
@@ -87,7 +93,15 @@ export async function importDefinitions(request: ImportRequest): Promise<ImportO
       ...(request.tasksModule !== undefined && { tasksModule: request.tasksModule }),
       ...(request.externalModule !== undefined && { externalModule: request.externalModule }),
     });
-    const outcome = (verified: boolean): ImportOutcome => ({ files: generated.files, workflows: summary(generated.batch, escapeHatch, untyped), verified, rounds: round });
+    const decls = [...generated.batch.decls.values()].filter((d) => d.used);
+    const outcome = (verified: boolean): ImportOutcome => ({
+      files: generated.files,
+      workflows: summary(generated.batch, escapeHatch, untyped),
+      verified,
+      rounds: round,
+      declarations: { total: decls.length, registered: decls.filter((d) => d.taskDef !== undefined).length },
+      externals: generated.batch.externals.size,
+    });
     if (request.verify === false) return outcome(false);
     const usedTaskDefs = new Map([...known].filter(([name]) => generated.batch.decls.get(name)?.used));
     const check = await verifyImport({ root: request.root, config: request.config, files: generated.files, workflows: originals, taskDefs: usedTaskDefs });
@@ -100,8 +114,11 @@ export async function importDefinitions(request: ImportRequest): Promise<ImportO
       verbatimTaskDefs.add(name);
     }
     for (const verdict of failing) {
+      if (!firstFindings.has(verdict.key)) firstFindings.set(verdict.key, verdict.differences);
       if (untyped.has(verdict.key)) {
-        throw new ImportError(`workflow ${verdict.key} cannot be written so that it builds back the same:\n${verdict.differences.map((d) => `  ${d}`).join('\n')}`);
+        const first = firstFindings.get(verdict.key)!;
+        const earlier = first === verdict.differences ? '' : `\n  (first found: ${first.join('; ')})`;
+        throw new ImportError(`workflow ${verdict.key} cannot be written so that it builds back the same:\n${verdict.differences.map((d) => `  ${d}`).join('\n')}${earlier}`);
       }
       const plan = generated.batch.workflows.find((w) => w.key === verdict.key);
       const set = escapeHatch.get(verdict.key) ?? new Set<string>();

@@ -50,6 +50,14 @@ function keysSchema(keys: Iterable<string>, field: (key: string) => string): Doc
   return entries.length === 0 ? 'z.looseObject({})' : callDoc('z.looseObject', [objectDoc(entries)]);
 }
 
+/** `fields: { … }`, with a word on why registered key lists differ from the schemas. */
+function fieldsEntry(fields: JsonObject, keyList: 'inputParameters' | 'inputKeys', why: string): Doc {
+  const lists = keyList === 'inputParameters' ? ['inputParameters'] : ['inputKeys', 'outputKeys'];
+  const listed = lists.filter((k) => k in fields);
+  if (listed.length === 0) return entry('fields', jsonDoc(fields));
+  return concat(`// ${listed.join(' and ')} as registered; ${why}.\n`, entry('fields', jsonDoc(fields)));
+}
+
 function stringList(value: Json | undefined): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
 }
@@ -152,7 +160,7 @@ function workflowOptions(plan: WorkflowPlan, writer: ValueWriter, explicitDescri
     if (listener !== undefined) fields.workflowStatusListenerEnabled = listener;
     if (sink !== undefined) fields.workflowStatusListenerSink = sink;
   }
-  if (Object.keys(fields).length > 0) entries.push(entry('fields', jsonDoc(fields)));
+  if (Object.keys(fields).length > 0) entries.push(fieldsEntry(fields, 'inputParameters', 'the input schema also lists the inputs this workflow reads'));
   return objectDoc(entries);
 }
 
@@ -290,7 +298,7 @@ function declOptions(decl: DeclPlan): { entries: Doc[]; description?: Json } {
     else if (schemaKeys.length !== registered.length || schemaKeys.some((k, i) => k !== registered[i])) fields[key] = registered;
   }
   if (def.description !== undefined && typeof def.description !== 'string') fields.description = def.description;
-  if (Object.keys(fields).length > 0) entries.push(entry('fields', jsonDoc(fields)));
+  if (Object.keys(fields).length > 0) entries.push(fieldsEntry(fields, 'inputKeys', 'the schemas also list the fields the workflows pass and read'));
   return { entries, description: def.description };
 }
 

@@ -67,8 +67,18 @@ function prune(object: JsonObject, defaults: Readonly<Record<string, Json>>): Js
   return out;
 }
 
+/** Schema references (inputSchema/outputSchema) carry audit fields and a default version. */
+function normalizeSchemas(out: JsonObject): void {
+  for (const key of ['inputSchema', 'outputSchema']) {
+    const schema = out[key];
+    if (isObject(schema ?? null)) out[key] = prune(schema as JsonObject, { version: 1 });
+  }
+}
+
 export function normalizeTaskDef(def: JsonObject): JsonObject {
-  return prune(def, TASK_DEF_DEFAULTS);
+  const out = prune(def, TASK_DEF_DEFAULTS);
+  normalizeSchemas(out);
+  return out;
 }
 
 function normalizeTasks(tasks: Json): Json {
@@ -110,6 +120,9 @@ function normalizeSubWorkflowParam(param: JsonObject): JsonObject {
 export function normalizeWorkflowDef(def: JsonObject): JsonObject {
   const out = prune(def, WORKFLOW_DEFAULTS);
   out.version ??= 1;
+  normalizeSchemas(out);
+  // 3.32 fills in how runs over the limit are handled.
+  if (isObject(out.rateLimitConfig ?? null)) out.rateLimitConfig = prune(out.rateLimitConfig as JsonObject, { policy: 'QUEUE' });
   if (out.tasks !== undefined) out.tasks = normalizeTasks(out.tasks);
   return out;
 }

@@ -239,9 +239,10 @@ export function planBatch(defs: readonly { definition: JsonObject; source: strin
     const version = versionOf(definition);
     const several = (versionsOf.get(name) ?? 0) > 1;
     const fileBase = moduleFileName(several ? `${name}.v${version}` : name);
+    // Compared without case: on macOS and Windows `Order.ts` and `order.ts` are the same file.
     let file = fileBase;
-    for (let n = 2; files.has(file); n++) file = `${fileBase}_${n}`;
-    files.reserve(file);
+    for (let n = 2; files.has(file.toLowerCase()); n++) file = `${fileBase}_${n}`;
+    files.reserve(file.toLowerCase());
     const module: ModulePlan = { file, namer: new Namer(), inlines: [], imports: new Map(), defaultImports: new Map(), selfReferenced: false };
     const plan = newPlan(definition, source, module, false, global.take(several ? `${name}_v${version}` : name, 'Workflow', 'workflow'), options);
     module.main = plan;

@@ -20,8 +20,12 @@ import { type Plan, type PlanItem, type SchedulePlan, type TaskDefPlan, type Wor
 import { chunk, mapLimit } from './pool.js';
 import { type Failure, type Sent, failuresFromError, isAlreadyExists } from './server-errors.js';
 
-/** Definitions per bulk request: large enough for one request in most projects. */
-const BATCH_SIZE = 250;
+/**
+ * Definitions per bulk request: one request for most projects, while keeping bodies to a few
+ * megabytes (a compiled workflow is typically 5-20 KB, a task definition under 1 KB).
+ */
+const WORKFLOW_BATCH = 250;
+const TASK_DEF_BATCH = 1000;
 /** Parallel single-definition requests; the server serialises metadata writes anyway. */
 const PARALLEL = 4;
 /** Attempts to find a free version when a concurrent bump took ours. */
@@ -100,7 +104,7 @@ async function applyTaskDefs(run: Run, plans: readonly TaskDefPlan[]): Promise<v
   const updates = plans.filter((p) => p.action === 'update');
   if (creates.length > 0) {
     run.progress.phase('creating task definitions', creates.length);
-    for (const batch of chunk(creates, BATCH_SIZE)) {
+    for (const batch of chunk(creates, TASK_DEF_BATCH)) {
       try {
         // An upsert on every OSS store, so a retry after a lost answer is harmless.
         await run.conductor.post('/metadata/taskdefs', batch.map((p) => p.send), { retry: true });
@@ -138,7 +142,7 @@ async function applyTaskDefs(run: Run, plans: readonly TaskDefPlan[]): Promise<v
 
 /** Bulk create-or-update; a 200 answer may still list definitions the server refused. */
 async function putWorkflows(run: Run, plans: readonly WorkflowPlan[]): Promise<void> {
-  for (const batch of chunk(plans, BATCH_SIZE)) {
+  for (const batch of chunk(plans, WORKFLOW_BATCH)) {
     let response: BulkResponse | undefined;
     try {
       response = await run.conductor.put<BulkResponse>('/metadata/workflow', batch.map((p) => p.send), { retry: true });

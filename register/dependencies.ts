@@ -4,8 +4,7 @@
  * run reaches the call, so `register` warns and `validate --server` reports an error.
  */
 import type { DefinitionSet } from './definitions.js';
-import { flattenTasks } from './diff.js';
-import { isObject } from './json.js';
+import { type Json, type JsonObject, isObject } from './json.js';
 import type { ServerState } from './server-state.js';
 
 export interface MissingDependency {
@@ -26,9 +25,10 @@ export function missingDependencies(definitions: DefinitionSet, state: ServerSta
     if (typeof failure === 'string' && failure !== '' && !ourNames.has(failure) && !state.workflows.has(failure)) {
       out.push({ workflow: w.name, version: w.version, ref: 'failureWorkflow', target: failure });
     }
-    for (const [ref, { task }] of flattenTasks(w.definition.tasks)) {
+    for (const task of subWorkflowTasks(w.definition.tasks)) {
+      const ref = String(task.taskReferenceName);
       const param = task.subWorkflowParam;
-      if (task.type !== 'SUB_WORKFLOW' || !isObject(param) || typeof param.name !== 'string' || param.workflowDefinition) continue;
+      if (!isObject(param) || typeof param.name !== 'string' || param.workflowDefinition) continue;
       const version = typeof param.version === 'number' ? param.version : undefined;
       const known =
         version === undefined
@@ -38,4 +38,17 @@ export function missingDependencies(definitions: DefinitionSet, state: ServerSta
     }
   }
   return out;
+}
+
+/** SUB_WORKFLOW tasks anywhere in a task list (inside switches, forks and loops too). */
+function* subWorkflowTasks(tasks: Json | undefined): Generator<JsonObject> {
+  if (!Array.isArray(tasks)) return;
+  for (const task of tasks) {
+    if (!isObject(task)) continue;
+    if (task.type === 'SUB_WORKFLOW') yield task;
+    if (isObject(task.decisionCases)) for (const branch of Object.values(task.decisionCases)) yield* subWorkflowTasks(branch);
+    yield* subWorkflowTasks(task.defaultCase);
+    if (Array.isArray(task.forkTasks)) for (const branch of task.forkTasks) yield* subWorkflowTasks(branch);
+    yield* subWorkflowTasks(task.loopOver);
+  }
 }

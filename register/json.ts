@@ -8,19 +8,28 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Structural equality; key order does not matter, array order does. */
+/**
+ * Structural equality; key order does not matter, array order does. Plain loops, no
+ * allocation: a no-op re-run compares every definition of the project.
+ */
 export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => deepEqual(item, b[i]));
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
   }
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((key) => key in b && deepEqual(a[key], b[key]));
+  if (Array.isArray(b)) return false;
+  const left = a as JsonObject;
+  const right = b as JsonObject;
+  let count = 0;
+  for (const key in left) {
+    if (!(key in right) || !deepEqual(left[key], right[key])) return false;
+    count++;
   }
-  return false;
+  for (const _ in right) count--;
+  return count === 0;
 }
 
 /** The values a Java bean field holds when nobody set it: Jackson writes them, we may not. */

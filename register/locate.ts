@@ -81,30 +81,37 @@ export function irLocator(root: string, compiled: readonly CompiledWorkflow[]): 
   };
 }
 
-/** The first line of `file` where `name` appears quoted, or the file itself. */
-function findQuoted(root: string, file: string, name: string, cache: Map<string, string | null>): SourceLoc {
-  if (!cache.has(file)) {
-    try {
-      cache.set(file, readFileSync(resolve(root, file), 'utf8'));
-    } catch {
-      cache.set(file, null);
+/** Where each quoted word of a source file first appears, built once per file. */
+type QuotedIndex = Map<string, SourceLoc>;
+
+function quotedIndex(root: string, file: string, cache: Map<string, QuotedIndex>): QuotedIndex {
+  let index = cache.get(file);
+  if (index) return index;
+  index = new Map();
+  let text = '';
+  try {
+    text = readFileSync(resolve(root, file), 'utf8');
+  } catch {
+    // A source that moved since the build: the file name alone is still worth showing.
+  }
+  const lines = text.split('\n');
+  const quoted = /(['"`])([\w.:-]+)\1/g;
+  for (let i = 0; i < lines.length; i++) {
+    for (const m of lines[i]!.matchAll(quoted)) {
+      if (!index.has(m[2]!)) index.set(m[2]!, { file, line: i + 1, column: (m.index ?? 0) + 1 });
     }
   }
-  const text = cache.get(file);
-  if (text) {
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      for (const quote of [`'`, `"`, '`']) {
-        const column = lines[i]!.indexOf(`${quote}${name}${quote}`);
-        if (column >= 0) return { file, line: i + 1, column: column + 1 };
-      }
-    }
-  }
-  return { file, line: 0, column: 0 };
+  cache.set(file, index);
+  return index;
+}
+
+/** The first place in `file` where `name` appears quoted, or the file itself. */
+function findQuoted(root: string, file: string, name: string, cache: Map<string, QuotedIndex>): SourceLoc {
+  return quotedIndex(root, file, cache).get(name) ?? { file, line: 0, column: 0 };
 }
 
 export function textLocator(root: string, workflows: readonly { name: string; version: number; source: string; compensates?: string; dependsOn: readonly string[] }[]): SourceLocator {
-  const cache = new Map<string, string | null>();
+  const cache = new Map<string, QuotedIndex>();
   const sourceOf = (name: string, version: number) => workflows.find((w) => w.name === name && w.version === version)?.source;
   return {
     workflow(name, version) {

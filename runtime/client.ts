@@ -145,11 +145,14 @@ export function createClient(connection?: Conductor | ConnectionOptions): BatonC
   const fetchExecution = async (workflowId: string, schema: z.ZodType | undefined, includeTasks = true) => {
     const read = () => conductor.get<Record<string, unknown>>(`/workflow/${encodeURIComponent(workflowId)}`, { query: { includeTasks } });
     let raw = await read();
-    // The server records a run as failed a moment before it adds the id of the failure workflow
-    // it starts; wait for that moment so callers get the id with the status.
+    // The server records a run as failed before it starts the failure workflow and adds its id
+    // (or why it could not start) to the output; on a cold server that start, which runs the
+    // compensation plan's script, takes seconds. Wait for it, so callers get the id with the
+    // status. (A run terminated through the API never gets one: OSS Conductor starts failure
+    // workflows only for runs that fail or time out.)
     const definition = raw.workflowDefinition as { failureWorkflow?: unknown } | undefined;
-    const failed = ['FAILED', 'TIMED_OUT', 'TERMINATED'].includes(String(raw.status));
-    for (let i = 0; failed && definition?.failureWorkflow && i < 30; i++) {
+    const failed = ['FAILED', 'TIMED_OUT'].includes(String(raw.status));
+    for (let i = 0; failed && definition?.failureWorkflow && i < 150; i++) {
       if ((raw.output as Record<string, unknown> | undefined)?.['conductor.failure_workflow'] !== undefined) break;
       await sleep(100);
       raw = await read();

@@ -2,11 +2,13 @@
  * The saga pattern: an order goes through several services, and each step that changed the
  * world says how to undo it with `.compensate(…)`. When a later step fails, baton's generated
  * failure workflow (`order_fulfillment_compensation`) runs the undo tasks of the steps that
- * completed, newest first: cancel the shipment, refund the card, release the stock.
+ * completed, newest first: cancel the shipment, refund the card, release the stock. Conductor
+ * starts it when a run fails or times out; a run terminated through its API is not undone.
  */
 import { str, workflow, z } from 'baton';
 import { lineItem, releaseInventory, reserveInventory } from './tasks/inventory.js';
 import { sendOrderConfirmation } from './tasks/notifications.js';
+import { markOrderFulfilled } from './tasks/orders.js';
 import { chargeCard, refundCard } from './tasks/payments.js';
 import { cancelShipment } from './tasks/shipping.js';
 
@@ -20,10 +22,10 @@ const address = z.object({
 });
 
 /**
- * Take a paid order from stock reservation to shipment: reserve the goods, charge the card,
- * book the shipment and e-mail the customer. If a step fails after retries, what was already
- * done is undone in reverse order (the shipment cancelled, the card refunded, the stock
- * released). A failed confirmation e-mail does not undo the order.
+ * Take an order from stock reservation to shipment: reserve the goods, charge the card, book the
+ * shipment, record the order as fulfilled and e-mail the customer. If a step fails after its
+ * retries, what was already done is undone in reverse order (the shipment cancelled, the card
+ * refunded, the stock released). A failed confirmation e-mail does not undo the order.
  */
 export default workflow(
   'order_fulfillment',
@@ -111,6 +113,15 @@ export default workflow(
         shipmentId: done.output.body.shipmentId,
         orderId: wf.input.orderId,
       }));
+
+    // The last step that can still call the order off (it was cancelled meanwhile, say): when it
+    // fails, the shipment, the charge and the reservation are all undone.
+    wf.run(markOrderFulfilled, {
+      orderId: wf.input.orderId,
+      chargeId: charge.output.chargeId,
+      shipmentId: shipment.output.body.shipmentId,
+      trackingUrl: shipment.output.body.trackingUrl,
+    });
 
     // Optional: the order stands even when the e-mail cannot be sent.
     wf.run(

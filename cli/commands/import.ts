@@ -33,7 +33,7 @@ function selection(args: ImportArgs): ServerSelection | undefined {
 
 function report(outcome: ImportOutcome, outDir: string, root: string, unseen: boolean): void {
   const out = relative(root, outDir) || '.';
-  const check = outcome.verified ? 'each builds back to its definition' : 'round trip not checked (--no-verify)';
+  const check = outcome.verified ? 'each builds back to its definition' : 'the round trip was not checked: --no-verify';
   process.stdout.write(`Imported ${outcome.workflows.length} workflow${outcome.workflows.length === 1 ? '' : 's'} into ${out}/ (${check}):\n`);
   const width = Math.max(...outcome.workflows.map((w) => `${w.name} v${w.version}`.length));
   for (const w of outcome.workflows) {
@@ -44,8 +44,12 @@ function report(outcome: ImportOutcome, outDir: string, root: string, unseen: bo
       `  ${`${w.name} v${w.version}`.padEnd(width)}  ${w.file}: ${steps} step${steps === 1 ? '' : 's'}${hatch}, ${w.typed} typed expression${w.typed === 1 ? '' : 's'}, ${w.raw} raw${fallback}\n`,
     );
   }
-  const others = outcome.files.filter((f) => !outcome.workflows.some((w) => w.file === f.path));
-  for (const f of others) process.stdout.write(`  ${f.path}\n`);
+  const { total, registered } = outcome.declarations;
+  const tasks = outcome.files.find((f) => f.path === 'tasks.ts');
+  if (tasks) process.stdout.write(`  tasks.ts: ${total} worker task declaration${total === 1 ? '' : 's'}, ${registered} with the registered definition kept\n`);
+  if (outcome.externals > 0) {
+    process.stdout.write(`  external.ts: ${outcome.externals} workflow${outcome.externals === 1 ? '' : 's'} called but not imported (declared with externalWorkflow)\n`);
+  }
   if (unseen) {
     process.stderr.write(`\nNote: ${out}/ is not matched by the workflow globs of baton.config.ts, so \`baton build\` will not compile it; add '${out.split(sep).join('/')}/**/*.ts' to \`workflows\`.\n`);
   }
@@ -84,7 +88,7 @@ export function importCommand(cli: Argv): Argv {
         return;
       }
       try {
-        const definitions = server ? await fetchDefinitions(new Conductor(), server) : readDefinitionFiles(files.map((f) => relative(process.cwd(), resolve(root, f)) || f));
+        const definitions = server ? await fetchDefinitions(new Conductor(), server) : readDefinitionFiles(files, root);
         if (definitions.workflows.length === 0) throw new ImportError('there is no workflow definition to import');
         const config = await loadConfig(root);
         const outcome = await importDefinitions({ definitions, root, config, verify: args.verify });

@@ -7,7 +7,7 @@ import { type Doc, callDoc, quote } from '../doc.js';
 import { parseString } from '../expressions.js';
 import { type JsonObject, isObject } from '../json.js';
 import { planCommon } from './common.js';
-import type { Form, Planner, ValueType } from './types.js';
+import type { Planner, ValueType } from './types.js';
 
 const ABSOLUTE_URL = /^https?:\/\/[^/\s]+/i;
 

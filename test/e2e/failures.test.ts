@@ -14,6 +14,7 @@ import { createLogger } from '../../runtime/logger.js';
 import orderFulfillment from '../../workflows/order-saga.js';
 import * as inventoryWorkers from '../../workers/inventory.js';
 import * as notificationWorkers from '../../workers/notifications.js';
+import * as orderWorkers from '../../workers/orders.js';
 import * as paymentWorkers from '../../workers/payments.js';
 import * as shippingWorkers from '../../workers/shipping.js';
 import { ROOT, runBaton } from './fixtures/baton-cli.js';
@@ -41,7 +42,7 @@ const order = (suffix: string, customerId = 'cus-42') => ({
 
 /** The compensation run the server started for a failed or terminated run. */
 async function compensationOf(execution: Execution<unknown>) {
-  expect(execution.failureWorkflowId, `no failure workflow in the output of ${execution.workflowId}`).toBeDefined();
+  expect(execution.failureWorkflowId, `no failure workflow in the output of ${execution.workflowId}: ${JSON.stringify(execution.rawOutput)}`).toBeDefined();
   return client().wait(execution.failureWorkflowId!, { waitSeconds: 120 });
 }
 
@@ -58,7 +59,7 @@ beforeAll(async () => {
   await registerWorkflows(new Conductor(connection()), probeWorkflows);
   pool = await startWorkers({
     connection: connection(),
-    workers: [...Object.values(inventoryWorkers), ...Object.values(paymentWorkers), ...Object.values(shippingWorkers), ...Object.values(notificationWorkers), ...probeWorkers],
+    workers: [...Object.values(inventoryWorkers), ...Object.values(paymentWorkers), ...Object.values(shippingWorkers), ...Object.values(notificationWorkers), ...Object.values(orderWorkers), ...probeWorkers],
     logger: createLogger({ write: (line) => logLines.push(JSON.parse(line) as Record<string, unknown>), level: 'debug' }),
   });
 });
@@ -125,6 +126,27 @@ describe('retries and timeouts', () => {
 });
 
 describe('saga compensation', () => {
+  it('a terminal failure at step 4 (the order was cancelled) undoes steps 3, 2 and 1 at once, newest first', async () => {
+    const input = order('cancelled');
+    const failed = await client().execute(orderFulfillment, input, { waitSeconds: 60 });
+    expect(failed.status).toBe('FAILED');
+    expect(failed.failedTask).toMatchObject({ ref: 'mark_order_fulfilled', attempt: 1, status: 'FAILED_WITH_TERMINAL_ERROR' });
+    expect(failed.failedTask?.reason).toBe(`order service answered POST /orders/${input.orderId}/fulfilment with 409: order ${input.orderId} was cancelled by the customer`);
+
+    const compensation = await compensationOf(failed);
+    expect(compensation.status).toBe('COMPLETED');
+    expect(undone(compensation)).toEqual([
+      { task: 'cancel_shipment', status: 'COMPLETED', input: { shipmentId: `shp-${input.orderId}`, orderId: input.orderId } },
+      {
+        task: 'refund_card',
+        status: 'COMPLETED',
+        input: { chargeId: `ch-${input.orderId}`, amountCents: 3497, reason: 'order could not be fulfilled', idempotencyKey: `refund-${input.orderId}` },
+      },
+      { task: 'release_inventory', status: 'COMPLETED', input: { reservationId: `res-${input.orderId}`, orderId: input.orderId } },
+    ]);
+    expect(world.requests('POST', `/shipments/shp-${input.orderId}/cancel`).map((r) => r.body)).toEqual([{ orderId: input.orderId }]);
+  });
+
   it('a failure at step 3 (shipment) undoes steps 2 and 1, newest first, with the original data', async () => {
     const input = order('ship-fails');
     world.inject({ method: 'POST', path: '/shipments', when: { orderId: input.orderId }, times: 10, status: 503, body: { message: 'carrier unavailable' } });

@@ -75,7 +75,7 @@ describe('shipped workflows on a real server, with the project workers', () => {
     expect(execution.output).toEqual({ symbol: 'INIT', price: 431.5, currency: 'USD', alerted: false, alertId: null });
   });
 
-  it('order_fulfillment reserves, charges, ships and confirms', async () => {
+  it('order_fulfillment reserves, charges, ships, records and confirms', async () => {
     const orderId = `ord-${run}-ok`;
     const input = {
       orderId,
@@ -100,6 +100,9 @@ describe('shipped workflows on a real server, with the project workers', () => {
     expect(charge?.headers['idempotency-key']).toBe(`charge-${orderId}`);
     const shipment = world.requests('POST', '/shipments').find((r) => (r.body as { orderId: string }).orderId === orderId);
     expect(shipment?.body).toMatchObject({ orderId, warehouseId: 'wh-lisbon', items: input.items });
+    expect(world.requests('POST', `/orders/${orderId}/fulfilment`).map((r) => r.body)).toEqual([
+      { chargeId: `ch-${orderId}`, shipmentId: `shp-${orderId}`, trackingUrl: `${world.url}/track/shp-${orderId}` },
+    ]);
     expect(world.requests('POST', '/emails').some((r) => (r.body as { orderId: string }).orderId === orderId)).toBe(true);
     expect(execution.task('send_order_confirmation')?.workerId).toBe(execution.task('charge_card')?.workerId);
   });
@@ -182,7 +185,7 @@ describe('shipped workflows on a real server, with the project workers', () => {
     const lines = logLines(worker.stderr());
     const completed = lines.filter((l) => l.msg === 'task completed');
     expect(new Set(completed.map((l) => l.task))).toEqual(
-      new Set(['reserve_inventory', 'charge_card', 'send_order_confirmation', 'send_alert', 'check_fraud', 'record_decision', 'open_review_case', 'read_page']),
+      new Set(['reserve_inventory', 'charge_card', 'mark_order_fulfilled', 'send_order_confirmation', 'send_alert', 'check_fraud', 'record_decision', 'open_review_case', 'read_page']),
     );
     for (const line of completed) {
       expect(line).toMatchObject({ level: 'info', attempt: 1 });

@@ -9,7 +9,7 @@
  */
 import { NonRetryableError, type TaskContext } from 'baton/runtime';
 
-export type ServiceName = 'INVENTORY' | 'PAYMENT' | 'SHIPPING' | 'NOTIFICATION' | 'RISK';
+export type ServiceName = 'ORDER' | 'INVENTORY' | 'PAYMENT' | 'SHIPPING' | 'NOTIFICATION' | 'RISK';
 
 /** Below the 'external' profile's 30 s task timeout, so the worker reports before the server gives up. */
 const REQUEST_TIMEOUT_MS = 25_000;

@@ -62,7 +62,7 @@ export const value: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) => ({
   ),
 })).value;
 
-const record = (keys = key) => fc.dictionary(keys, value, { maxKeys: 3 }) as fc.Arbitrary<JsonObject>;
+const record = (keys: fc.Arbitrary<string> = key) => fc.dictionary(keys, value, { maxKeys: 3 }) as fc.Arbitrary<JsonObject>;
 
 /** Settings any task may carry (most tasks carry none). */
 const settings: fc.Arbitrary<JsonObject> = fc.record(
@@ -125,7 +125,7 @@ const leaves: fc.Arbitrary<JsonObject>[] = [
       ([evaluatorType, expression, params]) => ({ inputParameters: { ...params, evaluatorType, expression } }),
     ),
   ),
-  task('WAIT', fc.constantFrom({}, { inputParameters: { duration: '10 seconds' } }, { inputParameters: { duration: '1h 5m' } }, { inputParameters: { duration: 'soon' } }, { inputParameters: { until: '2030-01-01 10:00 UTC' } }, { inputParameters: { until: '${workflow.input.note}' } })),
+  task('WAIT', fc.constantFrom<JsonObject>({}, { inputParameters: { duration: '10 seconds' } }, { inputParameters: { duration: '1h 5m' } }, { inputParameters: { duration: 'soon' } }, { inputParameters: { until: '2030-01-01 10:00 UTC' } }, { inputParameters: { until: '${workflow.input.note}' } })),
   task(
     'TERMINATE',
     fc.record({ terminationStatus: fc.constantFrom('COMPLETED', 'FAILED', 'DONE'), terminationReason: stringValue, workflowOutput: record() }, { requiredKeys: ['terminationStatus'] }).map((inputParameters) => ({ inputParameters })),
@@ -171,7 +171,7 @@ function nested(depth: number): fc.Arbitrary<JsonObject>[] {
     task(
       'SWITCH',
       fc.tuple(
-        fc.constantFrom(
+        fc.constantFrom<JsonObject>(
           { evaluatorType: 'value-param', expression: 'switchCaseValue', inputParameters: { switchCaseValue: '${workflow.input.mode}' } },
           { evaluatorType: 'value-param', expression: 'kind', inputParameters: { kind: '${@T0.output.kind}' } },
           { evaluatorType: 'graaljs', expression: "$.x > 1 ? 'a' : 'b'", inputParameters: { x: '${workflow.input.amount}' } },

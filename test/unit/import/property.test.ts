@@ -45,7 +45,7 @@ describe('import → build, property', () => {
   }, 600_000);
 
   it('writes source that passes the TypeScript type-check, whatever the definitions', async () => {
-    const batches = fc.sample(fc.tuple(workflowBatch, taskDefinitions), { numRuns: 8, seed: 20261124 });
+    const batches = fc.sample(fc.tuple(workflowBatch, taskDefinitions), { numRuns: Number(process.env.BATON_TYPECHECK_BATCHES ?? 8), seed: Number(process.env.BATON_PROPERTY_SEED ?? 20261124) });
     const paths = batches.flatMap(([workflows, taskDefs], i) => {
       const { files } = generateModules({
         workflows: workflows.map((definition) => ({ definition, source: 'generated' })),
