@@ -264,6 +264,7 @@ async function main(args: readonly string[]): Promise<void> {
     console.log(`register_${count}_s=${fmt(coldMedian)} noop_rerun_s=${fmt(cli.seconds)} ratio_to_raw=${(coldMedian / rawMedian).toFixed(2)}`);
   } finally {
     await server.stop();
+    rmSync(base, { recursive: true, force: true });
   }
 }
 
