@@ -148,7 +148,7 @@ describe('policies and profiles', () => {
       "task 'odd_task' asks for profile 'glacial'",
       "workflow 'profiles' asks for profile 'nope'",
     ]);
-    expect(found[0]!.hint).toBe('known profiles: default, external, database, long-running, compensation, no-retry, sub-workflow, mine');
+    expect(found[0]!.hint).toBe('known profiles: default, external, llm, database, long-running, compensation, no-retry, sub-workflow, mine');
   });
 });
 
@@ -287,7 +287,9 @@ describe('literal inputs against schemas', () => {
     expect(messages(found, 'input-schema').sort()).toEqual([
       'compensation of \'place_order\' input reason: Invalid option: expected one of "failed"|"timeout"',
       "setVariable 'set_wrong' input count: Invalid input: expected number, received string",
-      "workflow 'literal_elsewhere' output input count: Invalid input: expected number, received string",
+    ]);
+    expect(messages(found, 'output-schema')).toEqual([
+      "workflow 'literal_elsewhere' output count: Invalid input: expected number, received string",
     ]);
   });
 

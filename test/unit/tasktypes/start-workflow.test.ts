@@ -87,7 +87,7 @@ describe('startWorkflow (START_WORKFLOW)', () => {
         code: 'input-schema',
         severity: 'error',
         message: "startWorkflow 'start_audit_trail' input amount: Too small: expected number to be >0",
-        hint: 'fix the literal value to match the task input schema',
+        hint: 'fix the literal value to match the input schema',
       },
     ]);
   });
