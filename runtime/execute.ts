@@ -111,7 +111,7 @@ export async function runAttempt(worker: AnyWorkerDefinition, task: PolledTask, 
   } catch (error) {
     const terminal = isNonRetryable(error);
     const message = messageOf(error);
-    log[terminal ? 'error' : 'warn'](terminal ? 'task failed terminally' : 'task failed', {
+    log[terminal ? 'error' : 'warn'](terminal ? 'handler threw a non-retryable error' : 'handler threw', {
       error: message,
       ...(error instanceof Error && error.name !== 'Error' && { errorType: error.name }),
     });
