@@ -8,8 +8,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadConfig } from '../../compiler/config.js';
 import { globToRegExp } from '../../compiler/files.js';
-import { readDefinitionFiles } from '../../importer/definitions.js';
-import { type ImportOutcome, ImportError, importDefinitions } from '../../importer/index.js';
+import { ImportError, readDefinitionFiles } from '../../importer/definitions.js';
+import type { ImportOutcome } from '../../importer/index.js';
 import { type ServerSelection, fetchDefinitions, parseSelector } from '../../importer/server.js';
 import { Conductor, ConductorError } from '../../runtime/conductor.js';
 import { type CommonArgs, projectRoot } from '../context.js';
@@ -91,6 +91,8 @@ export function importCommand(cli: Argv): Argv {
         const definitions = server ? await fetchDefinitions(new Conductor(), server) : readDefinitionFiles(files, root);
         if (definitions.workflows.length === 0) throw new ImportError('there is no workflow definition to import');
         const config = await loadConfig(root);
+        // Loaded here: the importer brings ts-morph, which no other command should pay for.
+        const { importDefinitions } = await import('../../importer/index.js');
         const outcome = await importDefinitions({ definitions, root, config, verify: args.verify });
         const outDir = resolve(root, args.out!);
         for (const file of outcome.files) {
