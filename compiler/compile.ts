@@ -222,7 +222,9 @@ export function compile(input: CompileInput): CompileResult {
         zoneId: schedule.zoneId,
         runCatchupScheduleInstances: schedule.catchUp,
         paused: schedule.paused,
-        startWorkflowRequest: { name: ir.name, version: ir.version, input: schedule.input },
+        // The scheduler starts runs with this input as it is: write it with the schema's defaults
+        // applied, as a caller validating through baton would send it.
+        startWorkflowRequest: { name: ir.name, version: ir.version, input: scheduledInput(ir, schedule.input) },
         ...(schedule.startTime !== undefined && { scheduleStartTime: schedule.startTime }),
         ...(schedule.endTime !== undefined && { scheduleEndTime: schedule.endTime }),
         description: `Starts '${ir.name}' on "${schedule.cron}" (${schedule.zoneId}).`,
@@ -253,6 +255,11 @@ export function compile(input: CompileInput): CompileResult {
     stableJson({ formatVersion: 1, workflows: manifestWorkflows, taskDefs, schedules }),
   );
   return { diagnostics: sortDiagnostics(bag.items), files, workflows: compiled };
+}
+
+function scheduledInput(ir: WorkflowIR, input: Json): Json {
+  const parsed = ir.input.safeParse(input);
+  return parsed.success ? (JSON.parse(JSON.stringify(parsed.data)) as Json) : input;
 }
 
 /** Lowering adds helper tasks (joins, result scripts); their names must not clash with steps. */

@@ -2,6 +2,7 @@
  * The Conductor calls the MCP tools make, as typed functions over the shared connection
  * (runtime/conductor.ts). Only the fields baton reads are typed; Conductor sends more.
  */
+import { terminateRun } from '../runtime/terminate.js';
 import type { Conductor } from '../runtime/conductor.js';
 
 export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED', 'TIMED_OUT', 'TERMINATED'] as const;
@@ -128,8 +129,9 @@ export class Runs {
     return { totalHits: answer?.totalHits ?? 0, results: answer?.results ?? [] };
   }
 
+  /** Terminates and, like a failure would, starts the run's failure workflow (compensation). */
   async terminate(workflowId: string, reason: string): Promise<void> {
-    await this.conductor.delete(`/workflow/${id(workflowId)}`, { query: { reason } });
+    await terminateRun(this.conductor, workflowId, reason);
   }
 
   async pause(workflowId: string): Promise<void> {

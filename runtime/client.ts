@@ -10,6 +10,7 @@ import { Conductor, type ConnectionOptions } from './conductor.js';
 import { SchemaMismatchError } from './errors.js';
 import { type Execution, TERMINAL_WORKFLOW, type WorkflowStatus, toExecution } from './execution.js';
 import { issueLines, summarizeIssues } from './issues.js';
+import { type TerminateResult, terminateRun } from './terminate.js';
 
 type InputOf<W extends AnyWorkflow> = z.input<W['input']>;
 type OutputOf<W extends AnyWorkflow> = z.output<W['output']>;
@@ -65,12 +66,7 @@ export interface WorkflowSummary {
   readonly reason?: string;
 }
 
-export interface TerminateResult {
-  /** False when the run had already ended. */
-  readonly terminated: boolean;
-  /** The failure workflow started for it, if any. */
-  readonly failureWorkflowId?: string;
-}
+export type { TerminateResult } from './terminate.js';
 
 export interface BatonClient {
   readonly conductor: Conductor;
@@ -208,31 +204,7 @@ export function createClient(connection?: Conductor | ConnectionOptions): BatonC
     },
 
     async terminate(workflowId, reason, options = {}) {
-      const path = `/workflow/${encodeURIComponent(workflowId)}`;
-      const before = await conductor.get<Record<string, unknown>>(path, { query: { includeTasks: false } });
-      if (TERMINAL_WORKFLOW.has(String(before.status) as WorkflowStatus)) return { terminated: false };
-      await conductor.delete(path, { query: { reason } });
-      const failureWorkflow = (before.workflowDefinition as { failureWorkflow?: string } | undefined)?.failureWorkflow;
-      if (options.failureWorkflow === false || !failureWorkflow) return { terminated: true };
-      const after = await conductor.get<Record<string, unknown>>(path, { query: { includeTasks: true } });
-      // The input Conductor gives a failure workflow when a run fails, built the same way.
-      const input = {
-        ...(after.input as Record<string, unknown> | undefined),
-        workflowId,
-        reason: reason ?? null,
-        failureStatus: String(after.status),
-        failedWorkflow: after,
-      };
-      const id = await conductor.post<string>('/workflow', {
-        name: failureWorkflow,
-        input,
-        ...(typeof after.correlationId === 'string' && { correlationId: after.correlationId }),
-        ...(typeof after.taskToDomain === 'object' && after.taskToDomain !== null && { taskToDomain: after.taskToDomain as Record<string, string> }),
-        // Two callers terminating the same run at once start one failure workflow between them.
-        idempotencyKey: `failure-workflow-of-${workflowId}`,
-        idempotencyStrategy: 'RETURN_EXISTING',
-      });
-      return { terminated: true, failureWorkflowId: String(id).trim() };
+      return terminateRun(conductor, workflowId, reason, options);
     },
 
     async retry(workflowId, options = {}) {
