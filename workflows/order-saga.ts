@@ -3,7 +3,7 @@
  * world says how to undo it with `.compensate(…)`. When a later step fails, baton's generated
  * failure workflow (`order_fulfillment_compensation`) runs the undo tasks of the steps that
  * completed, newest first: cancel the shipment, refund the card, release the stock. Conductor
- * starts it when a run fails or times out; baton's client, CLI and MCP terminate start it too
+ * starts it when a run fails or times out; baton's client and MCP terminate tool start it too
  * (Conductor's own terminate API does not).
  */
 import { str, workflow, z } from 'baton';
