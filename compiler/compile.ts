@@ -131,14 +131,15 @@ export function compile(input: CompileInput): CompileResult {
 
   // Task declarations: from steps, compensations and exports; one definition per name.
   const decls = new Map<string, { decl: TaskDeclIR; loc: SourceLoc }>();
+  // Every step running a task adds its declaration: map a declaration's location only when kept.
   const addDecl = (decl: TaskDeclIR, workflow?: string) => {
-    const loc = mapLoc(decl.loc);
     const first = decls.get(decl.name);
     if (!first) {
+      const loc = mapLoc(decl.loc);
       if (!CONDUCTOR_NAME.test(decl.name)) reporterFor(workflow)(loc, 'invalid-name', `task name '${decl.name}' is not allowed by Conductor`, 'use letters, digits, _ and -');
       decls.set(decl.name, { decl, loc });
     } else if (!sameDeclaration(first.decl, decl)) {
-      reporterFor(workflow)(loc, 'conflicting-task', `task '${decl.name}' is declared twice with different settings`, `the other declaration is at ${relative(config.root, first.loc.file)}:${first.loc.line}; declare it once and import it`);
+      reporterFor(workflow)(mapLoc(decl.loc), 'conflicting-task', `task '${decl.name}' is declared twice with different settings`, `the other declaration is at ${relative(config.root, first.loc.file)}:${first.loc.line}; declare it once and import it`);
     }
   };
   for (const { ir } of byKey.values()) {
@@ -237,8 +238,8 @@ export function compile(input: CompileInput): CompileResult {
   }
 
   const taskDefs: Json[] = [];
-  for (const [name, { decl }] of [...decls.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const description = decl.description ?? docComment(mapLoc(decl.loc).file, mapLoc(decl.loc).line);
+  for (const [name, { decl, loc }] of [...decls.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const description = decl.description ?? docComment(loc.file, loc.line);
     const email = decl.ownerEmail ?? (decl.preserveSettings ? undefined : config.ownerEmail);
     const json = declTaskDefJson(config.policy, decl, {
       ...(description !== undefined && { description }),

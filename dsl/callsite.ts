@@ -1,12 +1,15 @@
 /**
- * Remembers where the author called a builder, so diagnostics point at their line. The stack is
- * read as structured call sites (no string formatting, no source-map work here); the loader maps
- * bundle positions back to the original `.ts` file only when the IR is built.
+ * Remembers where the author called a builder, so diagnostics point at their line. Capturing
+ * V8's raw frames is cheap; turning them into a file, line and column (and, through the loader's
+ * source map, into the author's `.ts` position) is not, and a build that reports nothing reads
+ * almost none of them. So a call site keeps the raw frames and is resolved the first time one of
+ * its fields is read.
  */
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLoc } from '../ir/source.js';
 import { UNKNOWN_LOC } from '../ir/source.js';
+import type { LocationMapper } from './recorder.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /**
@@ -46,40 +49,72 @@ function toPath(name: string): string {
   return path;
 }
 
-function structuredStack(limit: number): CallSite[] {
+/**
+ * Capturing costs in proportion to the frames kept. A builder runs at most a handful of frames
+ * below the author's call (Scope method, task type builder, its helper, `begin`): ten leave room.
+ */
+const CAPTURED_FRAMES = 10;
+
+const asFrames = (_error: Error, frames: CallSite[]): CallSite[] => frames;
+
+/** V8 formats a captured stack on its first read, with the `prepareStackTrace` of that moment. */
+function framesOf(holder: { stack?: unknown }): CallSite[] {
   const previous = Error.prepareStackTrace;
-  const previousLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = limit;
-  Error.prepareStackTrace = (_error, frames) => frames;
+  Error.prepareStackTrace = asFrames as typeof Error.prepareStackTrace;
   try {
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, structuredStack);
     return (holder.stack as CallSite[] | undefined) ?? [];
   } finally {
     Error.prepareStackTrace = previous;
-    Error.stackTraceLimit = previousLimit;
   }
 }
 
-function authorFrame(limit: number): SourceLoc | undefined {
-  for (const frame of structuredStack(limit)) {
+/** The first frame outside baton: the author's call. Positions are those of the running code. */
+function authorFrame(holder: { stack?: unknown }): SourceLoc {
+  for (const frame of framesOf(holder)) {
     const name = frame.getFileName();
     if (!name || name.startsWith('node:') || name.startsWith('internal/')) continue;
     const file = toPath(name);
     if (isOwn(file)) continue;
     return { file, line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0 };
   }
-  return undefined;
+  return UNKNOWN_LOC;
 }
 
 /**
- * Capturing a stack costs in proportion to its depth, and a builder is called a few frames below
- * the author's line: look that far first, and deeper only when the author is not found there.
+ * A location worked out on first read. Its fields are own enumerable getters of a frozen object,
+ * so it reads, spreads, compares and serialises like the plain `{ file, line, column }` it
+ * stands for, and freezing the IR around it leaves it alone.
  */
-const NEAR_FRAMES = 8;
-const FAR_FRAMES = 30;
+export function lazyLoc(resolve: () => SourceLoc): SourceLoc {
+  let loc: SourceLoc | undefined;
+  const get = () => (loc ??= resolve());
+  return Object.freeze({
+    get file() {
+      return get().file;
+    },
+    get line() {
+      return get().line;
+    },
+    get column() {
+      return get().column;
+    },
+  });
+}
 
-/** The first frame outside baton: the author's call. Positions are those of the running code. */
-export function captureCallSite(): SourceLoc {
-  return authorFrame(NEAR_FRAMES) ?? authorFrame(FAR_FRAMES) ?? UNKNOWN_LOC;
+/** `mapLoc(loc)`, worked out only when the result is read. */
+export function mapLater(loc: SourceLoc, mapLoc: LocationMapper): SourceLoc {
+  return lazyLoc(() => mapLoc(loc));
+}
+
+/**
+ * The author's call that led here: the first frame outside baton, above the function calling
+ * this. `mapLoc` turns the running position into the author's source position.
+ */
+export function captureCallSite(mapLoc?: LocationMapper): SourceLoc {
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = CAPTURED_FRAMES;
+  Error.captureStackTrace(holder, captureCallSite);
+  Error.stackTraceLimit = limit;
+  return lazyLoc(mapLoc ? () => mapLoc(authorFrame(holder)) : () => authorFrame(holder));
 }

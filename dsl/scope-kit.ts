@@ -45,7 +45,7 @@ export interface Recording {
 export function begin(scope: ScopeLike, defaultRef: string, options?: StepOptions): Recording {
   const state = scope[SCOPE];
   const recorder = state.recorder;
-  const loc = recorder.mapLoc(captureCallSite());
+  const loc = captureCallSite(recorder.mapLoc);
   const report = (problems: ValueProblem[], what: string) => {
     for (const p of problems) {
       const where = p.path === '$' ? what : `${what} ${p.path.replace(/^\$\.?/, '')}`;

@@ -84,7 +84,7 @@ export function makeCompensableStep<I, O>(node: StepBase, recorder: Recorder): C
     ...base,
     input: makeRef<I>({ kind: 'stepInput', step: node.ref }),
     compensate(undo, mapping, options) {
-      const loc = recorder.mapLoc(captureCallSite());
+      const loc = captureCallSite(recorder.mapLoc);
       const problems: ValueProblem[] = [];
       const input = toValueRecord(mapping({ input: handle.input, output: handle.output }) as object, problems);
       for (const p of problems) {

@@ -9,7 +9,7 @@ import type { PolicyOverrides, WorkflowTimeoutPolicy } from '../ir/policy.js';
 import type { SourceLoc } from '../ir/source.js';
 import type { ExampleIR, ScheduleIR, ToolHintsIR, WorkflowIR } from '../ir/workflow.js';
 import type { Json, Value } from '../ir/value.js';
-import { captureCallSite, isOwn } from './callsite.js';
+import { captureCallSite, isOwn, mapLater } from './callsite.js';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { In } from './input.js';
@@ -154,7 +154,7 @@ export function workflow<
     loc,
     external: false,
     build(mapLoc = identity) {
-      return buildWorkflow(name, version, options, body, mapLoc(loc), mapLoc);
+      return buildWorkflow(name, version, options, body, mapLater(loc, mapLoc), mapLoc);
     },
   };
   return Object.freeze({
