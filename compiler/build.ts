@@ -4,7 +4,7 @@
  * nothing.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TaskDeclIR } from '../ir/task-decl.js';
 import { TASK } from '../dsl/task.js';
 import { isWorkflow } from '../dsl/workflow.js';
@@ -41,15 +41,16 @@ export function isTaskDeclValue(value: unknown): value is { [TASK]: TaskDeclIR }
   return typeof value === 'object' && value !== null && TASK in value;
 }
 
-function listFiles(dir: string, base = dir): string[] {
+function listFiles(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   // Directory entries know their type: no stat per file (symbolic links are followed).
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
     const isDirectory = entry.isSymbolicLink() ? statSync(full).isDirectory() : entry.isDirectory();
-    if (isDirectory) out.push(...listFiles(full, base));
-    else out.push(relative(base, full).split(sep).join('/'));
+    // Paths relative to the listed directory, `/`-separated, built as the walk goes down.
+    if (isDirectory) out.push(...listFiles(full, `${prefix}${entry.name}/`));
+    else out.push(`${prefix}${entry.name}`);
   }
   return out.sort();
 }

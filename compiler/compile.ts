@@ -162,18 +162,28 @@ export function compile(input: CompileInput): CompileResult {
 
   // Lower, compensation, artifacts.
   const files = new Map<string, string>();
-  const outRel = (path: string) => posix(relative(config.root, `${config.outDir}/${path}`));
+  // Generated paths have no `.` or `..` segments: the output directory's own path is enough.
+  const outPrefix = posix(relative(config.root, config.outDir));
+  const outRel = (path: string) => (outPrefix === '' ? path : `${outPrefix}/${path}`);
+  // Schemas are shared between workflows: each distinct schema file is written out once.
+  const schemaFiles = { input: new Map<WorkflowIR['input'], string>(), output: new Map<WorkflowIR['input'], string>() };
+  const schemaFile = (schema: WorkflowIR['input'], io: 'input' | 'output') => {
+    let text = schemaFiles[io].get(schema);
+    if (text === undefined) schemaFiles[io].set(schema, (text = stableJson(jsonSchema(schema, io))));
+    return text;
+  };
   const compiled: CompiledWorkflow[] = [];
   const manifestWorkflows: Json[] = [];
   const tools: Json[] = [];
   const schedules: Json[] = [];
   const options = { policy: config.policy, ...(config.ownerEmail !== undefined && { ownerEmail: config.ownerEmail }) };
+  const declared = new Set(decls.keys());
   for (const { ir, source } of byKey.values()) {
     const report = reporterFor(ir.name);
     const lowerOptions = { ...options, report };
     const compensation = compensationWorkflow(ir, lowerOptions);
     const definition = lowerWorkflow(ir, lowerOptions, compensation ? { failureWorkflow: compensationName(ir.name) } : {});
-    checkLoweredRefs(definition, ir, report, new Set(decls.keys()));
+    checkLoweredRefs(definition, ir, report, declared);
     const base = `${fileName(ir.name)}.v${ir.version}`;
     const content = stableJson(definition);
     const workflowFile = `workflows/${base}.json`;
@@ -181,8 +191,8 @@ export function compile(input: CompileInput): CompileResult {
     const exposed = ir.tool.expose !== false;
     const tool = exposed ? toolDefinition(ir) : undefined;
     if (tool) tools.push(tool);
-    files.set(`schemas/${base}.input.json`, stableJson(jsonSchema(ir.input, 'input')));
-    files.set(`schemas/${base}.output.json`, stableJson(jsonSchema(ir.output, 'output')));
+    files.set(`schemas/${base}.input.json`, schemaFile(ir.input, 'input'));
+    files.set(`schemas/${base}.output.json`, schemaFile(ir.output, 'output'));
     files.set(`diagrams/${base}.mmd`, mermaid(ir));
     const dependsOn = new Set<string>();
     walkSteps(ir.steps, (step) => {
@@ -192,6 +202,7 @@ export function compile(input: CompileInput): CompileResult {
     });
     if (compensation) dependsOn.add(compensationName(ir.name));
     else if (ir.failureWorkflow) dependsOn.add(ir.failureWorkflow.name);
+    const sourceFile = posix(relative(config.root, source));
     if (compensation) {
       const compensationFile = `workflows/${fileName(compensationName(ir.name))}.v${ir.version}.json`;
       const compensationContent = stableJson(compensation);
@@ -200,7 +211,7 @@ export function compile(input: CompileInput): CompileResult {
         name: compensationName(ir.name),
         version: ir.version,
         file: outRel(compensationFile),
-        source: posix(relative(config.root, source)),
+        source: sourceFile,
         hash: hash(compensationContent),
         mcpTool: null,
         compensates: ir.name,
@@ -211,7 +222,7 @@ export function compile(input: CompileInput): CompileResult {
       name: ir.name,
       version: ir.version,
       file: outRel(workflowFile),
-      source: posix(relative(config.root, source)),
+      source: sourceFile,
       hash: hash(content),
       mcpTool: tool ? (tool.name as string) : null,
       dependsOn: [...dependsOn].sort(),

@@ -16,7 +16,8 @@ export function escapeText(text: string): string {
 /** Appends a JSONPath-style path: `.field`, `['odd key']`, `[3]`. */
 export function formatPath(path: readonly PathSegment[]): string {
   let out = '';
-  for (const segment of path) {
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
     if (typeof segment === 'number') out += `[${segment}]`;
     else if (IDENTIFIER.test(segment)) out += `.${segment}`;
     else out += `['${segment.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}']`;
@@ -26,7 +27,10 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 /** A path segment that cannot be written inside `${…}`: braces end the expression early. */
 export function unsafeSegment(path: readonly PathSegment[]): string | undefined {
-  for (const segment of path) if (typeof segment === 'string' && /[{}]/.test(segment)) return segment;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    if (typeof segment === 'string' && (segment.includes('{') || segment.includes('}'))) return segment;
+  }
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import type { Json } from '../ir/value.js';
 /** A marker is a private-use character pair around a number; it never occurs in user text. */
 const MARK = '\uE000';
 const MARKER = new RegExp(`${MARK}(\\d+)${MARK}`, 'g');
+const WHOLE_MARKER = new RegExp(`^${MARK}(\\d+)${MARK}$`);
 
 export class MarkerTable {
   private readonly expressions: string[] = [];
@@ -33,7 +34,7 @@ export class MarkerTable {
   }
 
   private stringToJs(text: string): string {
-    const whole = new RegExp(`^${MARK}(\\d+)${MARK}$`).exec(text);
+    const whole = WHOLE_MARKER.exec(text);
     if (whole) return `(${this.expressions[Number(whole[1])]})`;
     if (!text.includes(MARK)) return JSON.stringify(text);
     const parts: string[] = [];

@@ -4,13 +4,13 @@
  * recorded at run time map back to the author's `.ts` line.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message } from 'esbuild';
 import type { SourceLoc } from '../ir/source.js';
 import type { LocationMapper } from '../dsl/recorder.js';
 import type { Diagnostic } from './diagnostics.js';
+import { BundleSourceMap } from './source-map.js';
 
 export interface LoadedModule {
   /** Absolute path of the source file. */
@@ -61,6 +61,8 @@ export async function loadModules(root: string, files: readonly string[]): Promi
       target: 'esnext',
       packages: 'external',
       sourcemap: 'external',
+      // Positions are all the loader reads from the map; the sources are on disk.
+      sourcesContent: false,
       write: false,
       outfile,
       logLevel: 'silent',
@@ -77,7 +79,8 @@ export async function loadModules(root: string, files: readonly string[]): Promi
   if (!js || !map) throw new Error('esbuild produced no output for the workflow bundle');
   mkdirSync(dir, { recursive: true });
   writeFileSync(outfile, js.text);
-  const sourceMap = new SourceMap(JSON.parse(map.text));
+  // Decoded on the first lookup: most locations are never read.
+  const sourceMap = new BundleSourceMap(map.text);
   const bundleFile = outfile;
   // Every step of a workflow file maps to the same source: resolve each source's path once.
   const sourcePaths = new Map<string, string>();
@@ -91,11 +94,7 @@ export async function loadModules(root: string, files: readonly string[]): Promi
   };
   const mapLoc: LocationMapper = (loc: SourceLoc) => {
     if (loc.file !== bundleFile) return loc;
-    const entryFound = sourceMap.findEntry(loc.line - 1, loc.column - 1) as {
-      originalSource?: string;
-      originalLine?: number;
-      originalColumn?: number;
-    };
+    const entryFound = sourceMap.findEntry(loc.line - 1, loc.column - 1);
     if (!entryFound.originalSource) return loc;
     const source = sourcePath(entryFound.originalSource);
     return { file: source, line: (entryFound.originalLine ?? 0) + 1, column: (entryFound.originalColumn ?? 0) + 1 };

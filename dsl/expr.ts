@@ -49,7 +49,7 @@ export function when<const P extends Record<string, unknown>, R>(params: P, fn: 
       source: `(${text})($)`,
       fn: text,
       problems,
-      loc: captureCallSite(),
+      loc: captureCallSite(undefined, 'when'),
     }),
   }) as Expr<R>;
 }
@@ -63,7 +63,7 @@ export function js<R = unknown>(params: Record<string, unknown>, source: string)
       params: Object.freeze(toValueRecord(params, problems)),
       source,
       problems,
-      loc: captureCallSite(),
+      loc: captureCallSite(undefined, 'js'),
     }),
   }) as Expr<R>;
 }

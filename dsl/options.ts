@@ -79,8 +79,11 @@ export function pickPolicy(options: PolicyOptions | undefined): PolicyOverrides 
   return out as PolicyOverrides;
 }
 
+/** What a step without options records (most steps): one frozen object for all of them. */
+const NO_OPTIONS: StepOptionsIR = Object.freeze({});
+
 export function toStepOptions(options: StepOptions | undefined, problems: ValueProblem[]): StepOptionsIR {
-  if (!options) return {};
+  if (!options) return NO_OPTIONS;
   const policy = pickPolicy(options);
   const out: {
     -readonly [K in keyof StepOptionsIR]: StepOptionsIR[K];

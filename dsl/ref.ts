@@ -3,7 +3,7 @@
  * for data only Conductor knows at run time. At build time they are proxies that record the path
  * they were reached by; the compiler turns them into `${...}` expressions.
  */
-import { type PathSegment, type RefTarget, type Value, refValue } from '../ir/value.js';
+import { type PathSegment, type RefTarget, type RefValue, type Value, refValue } from '../ir/value.js';
 
 /** The brand every reference carries; a registered symbol so two copies of baton agree. */
 export const REF: unique symbol = Symbol.for('baton.ref') as never;
@@ -79,35 +79,61 @@ function misuse(what: string): never {
 }
 
 /**
+ * What a reference proxy stands on: its target and path, its value node (made on first use) and
+ * the children read from it so far. Hidden from every reader by the handler's traps, and held
+ * one level down so that it stays writable should someone freeze the reference.
+ */
+interface RefState {
+  readonly target: RefTarget;
+  readonly path: readonly PathSegment[];
+  node?: RefValue;
+  children?: Map<string, unknown>;
+}
+
+interface RefHolder {
+  readonly state: RefState;
+}
+
+const asJson = () => misuse('JSON value');
+const asPrimitive = () => misuse('string or number');
+const assigned = () => misuse('assignment target');
+
+/**
+ * One handler for every reference: a build makes a few references per step, most of which
+ * (a step's status, its task id) are never read, so each costs only its state and its proxy.
+ */
+const REF_HANDLER: ProxyHandler<RefHolder> = {
+  get({ state }, prop) {
+    if (prop === REF) return (state.node ??= refValue(state.target, state.path));
+    // Symbols (inspection, iteration) and `then` (await, Promise.resolve) must see nothing,
+    // or the proxy would pretend to be a promise or an iterable.
+    if (typeof prop === 'symbol' || prop === 'then') return undefined;
+    if (prop === 'toJSON') return asJson;
+    if (prop === 'toString' || prop === 'valueOf') return asPrimitive;
+    let child = state.children?.get(prop);
+    if (child === undefined) {
+      const segment: PathSegment = INDEX.test(prop) ? Number(prop) : prop;
+      child = makeRef(state.target, [...state.path, segment]);
+      (state.children ??= new Map()).set(prop, child);
+    }
+    return child;
+  },
+  has: (_state, prop) => prop === REF,
+  ownKeys: () => [],
+  getOwnPropertyDescriptor: () => undefined,
+  getPrototypeOf: () => null,
+  set: assigned,
+  defineProperty: assigned,
+  deleteProperty: assigned,
+};
+
+/**
  * Makes the proxy for a target and path. Child proxies are cached so reading the same field
  * twice costs nothing and yields the same object.
  */
 export function makeRef<T>(target: RefTarget, path: readonly PathSegment[] = []): Ref<T> {
-  const node = refValue(target, path);
-  const children = new Map<string, unknown>();
-  const handler: ProxyHandler<object> = {
-    get(_target, prop) {
-      if (prop === REF) return node;
-      // Symbols (inspection, iteration) and `then` (await, Promise.resolve) must see nothing,
-      // or the proxy would pretend to be a promise or an iterable.
-      if (typeof prop === 'symbol' || prop === 'then') return undefined;
-      if (prop === 'toJSON') return () => misuse('JSON value');
-      if (prop === 'toString' || prop === 'valueOf') return () => misuse('string or number');
-      let child = children.get(prop);
-      if (child === undefined) {
-        const segment: PathSegment = INDEX.test(prop) ? Number(prop) : prop;
-        child = makeRef(target, [...path, segment]);
-        children.set(prop, child);
-      }
-      return child;
-    },
-    has: (_target, prop) => prop === REF,
-    ownKeys: () => [],
-    set: () => misuse('assignment target'),
-    defineProperty: () => misuse('assignment target'),
-    deleteProperty: () => misuse('assignment target'),
-  };
-  return new Proxy(Object.create(null) as object, handler) as Ref<T>;
+  const holder: RefHolder = { state: { target, path } };
+  return new Proxy(holder, REF_HANDLER) as unknown as Ref<T>;
 }
 
 /** A reference whose value is fixed at build time, e.g. a template string. */

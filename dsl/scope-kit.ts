@@ -43,41 +43,54 @@ export interface Recording {
  * explicit `ref` option, else `defaultRef`) and converts the common options.
  */
 export function begin(scope: ScopeLike, defaultRef: string, options?: StepOptions): Recording {
-  const state = scope[SCOPE];
-  const recorder = state.recorder;
-  const loc = captureCallSite(recorder.mapLoc);
-  const report = (problems: ValueProblem[], what: string) => {
+  return new BuilderCall(scope[SCOPE], defaultRef, options);
+}
+
+/** One recording per step: its methods live on the prototype, not in closures per call. */
+class BuilderCall implements Recording {
+  readonly recorder: Recorder;
+  readonly loc: SourceLoc;
+  readonly options: StepOptionsIR;
+  readonly ref: string;
+
+  constructor(
+    readonly state: ScopeState,
+    defaultRef: string,
+    options: StepOptions | undefined,
+  ) {
+    const recorder = state.recorder;
+    this.recorder = recorder;
+    this.loc = captureCallSite(recorder.mapLoc, defaultRef);
+    const optionProblems: ValueProblem[] = [];
+    this.options = toStepOptions(options, optionProblems);
+    this.report(optionProblems, 'options');
+    this.ref = recorder.claim(options?.ref ?? defaultRef, options?.ref !== undefined);
+  }
+
+  private report(problems: readonly ValueProblem[], what: string): void {
     for (const p of problems) {
       const where = p.path === '$' ? what : `${what} ${p.path.replace(/^\$\.?/, '')}`;
-      recorder.problem({ loc, code: 'invalid-input', message: `${where}: ${p.message}` });
+      this.recorder.problem({ loc: this.loc, code: 'invalid-input', message: `${where}: ${p.message}` });
     }
-  };
-  const optionProblems: ValueProblem[] = [];
-  const stepOptions = toStepOptions(options, optionProblems);
-  report(optionProblems, 'options');
-  const ref = recorder.claim(options?.ref ?? defaultRef, options?.ref !== undefined);
-  return {
-    state,
-    recorder,
-    loc,
-    ref,
-    options: stepOptions,
-    value(input, what) {
-      const problems: ValueProblem[] = [];
-      const v = toValue(input, problems);
-      report(problems, what);
-      return v;
-    },
-    values(input, what) {
-      const problems: ValueProblem[] = [];
-      const v = toValueRecord(input, problems);
-      report(problems, what);
-      return v;
-    },
-    problem(code, message, hint, severity = 'error') {
-      recorder.problem({ loc, code, message, ...(hint !== undefined && { hint }), severity });
-    },
-  };
+  }
+
+  value(input: unknown, what: string): Value {
+    const problems: ValueProblem[] = [];
+    const v = toValue(input, problems);
+    this.report(problems, what);
+    return v;
+  }
+
+  values(input: object | undefined, what: string): Record<string, Value> {
+    const problems: ValueProblem[] = [];
+    const v = toValueRecord(input, problems);
+    this.report(problems, what);
+    return v;
+  }
+
+  problem(code: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): void {
+    this.recorder.problem({ loc: this.loc, code, message, ...(hint !== undefined && { hint }), severity });
+  }
 }
 
 /** Appends a finished node to the scope it was recorded in. */

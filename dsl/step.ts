@@ -79,12 +79,17 @@ export function makeStep<O>(node: StepBase): Step<O> {
 
 /** A handle that can carry a compensation; `node` must be the mutable recorded node. */
 export function makeCompensableStep<I, O>(node: StepBase, recorder: Recorder): CompensableStep<I, O> {
-  const base = makeStep<O>(node);
+  // makeStep's fields written out rather than spread: a build makes thousands of these.
   const handle: CompensableStep<I, O> = {
-    ...base,
+    [STEP]: node,
+    ref: node.ref,
+    output: makeRef<O>({ kind: 'stepOutput', step: node.ref }),
+    status: makeRef({ kind: 'stepMeta', step: node.ref, field: 'status' }),
+    taskId: makeRef({ kind: 'stepMeta', step: node.ref, field: 'taskId' }),
+    reasonForIncompletion: makeRef({ kind: 'stepMeta', step: node.ref, field: 'reasonForIncompletion' }),
     input: makeRef<I>({ kind: 'stepInput', step: node.ref }),
     compensate(undo, mapping, options) {
-      const loc = captureCallSite(recorder.mapLoc);
+      const loc = captureCallSite(recorder.mapLoc, 'compensate');
       const problems: ValueProblem[] = [];
       const input = toValueRecord(mapping({ input: handle.input, output: handle.output }) as object, problems);
       for (const p of problems) {

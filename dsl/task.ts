@@ -52,7 +52,7 @@ export function task<I extends z.ZodType, O extends z.ZodType>(
     ...(options.sensitive !== undefined && { sensitive: Object.freeze([...options.sensitive]) }),
     ...(options.preserveSettings === true && { preserveSettings: true }),
     ...(options.fields !== undefined && { fields: Object.freeze({ ...options.fields }) }),
-    loc: captureCallSite(),
+    loc: captureCallSite(undefined, name),
   });
   return Object.freeze({ [TASK]: ir, name, input: options.input, output: options.output });
 }

@@ -41,18 +41,29 @@ export function toValue(input: unknown, problems: ValueProblem[], path = '$'): V
     problems.push({ path, message: `a ${proto?.constructor?.name ?? 'class'} instance is not plain data` });
     return literal(null);
   }
+  return objectValue(fieldValues(input as Record<string, unknown>, problems, path));
+}
+
+function fieldValues(input: Record<string, unknown>, problems: ValueProblem[], path: string): Record<string, Value> {
   const fields: Record<string, Value> = {};
-  for (const [key, field] of Object.entries(input as Record<string, unknown>)) {
+  for (const key in input) {
+    if (!Object.hasOwn(input, key)) continue;
+    const field = input[key];
     // An optional field left undefined is simply absent, as in JSON.
     if (field === undefined) continue;
     fields[key] = toValue(field, problems, `${path}.${key}`);
   }
-  return objectValue(fields);
+  return fields;
 }
 
 /** Converts a record of inputs (a step's inputParameters) field by field. */
 export function toValueRecord(input: object | undefined, problems: ValueProblem[]): Record<string, Value> {
   if (input === undefined) return {};
+  // The common case, a plain object of fields, converted straight into the record.
+  if (input !== null && typeof input === 'object' && !isRef(input) && !Array.isArray(input)) {
+    const proto = Object.getPrototypeOf(input);
+    if (proto === Object.prototype || proto === null) return fieldValues(input as Record<string, unknown>, problems, '$');
+  }
   const value = toValue(input, problems);
   if (value.kind !== 'object') {
     problems.push({ path: '$', message: 'inputs must be an object of named fields' });

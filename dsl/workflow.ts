@@ -9,7 +9,7 @@ import type { PolicyOverrides, WorkflowTimeoutPolicy } from '../ir/policy.js';
 import type { SourceLoc } from '../ir/source.js';
 import type { ExampleIR, ScheduleIR, ToolHintsIR, WorkflowIR } from '../ir/workflow.js';
 import type { Json, Value } from '../ir/value.js';
-import { captureCallSite, isOwn, mapLater } from './callsite.js';
+import { captureCallSite, isOwn, mapLater, numberCallSites } from './callsite.js';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { In } from './input.js';
@@ -146,7 +146,7 @@ export function workflow<
   V extends z.ZodObject = z.ZodObject<{}>,
   const R extends In<z.input<O>> = In<z.input<O>>,
 >(name: string, options: WorkflowOptions<I, O, V>, body: (wf: WorkflowScope<z.output<I>, z.output<V>>) => R): Workflow<I, O, V> {
-  const loc = captureCallSite();
+  const loc = captureCallSite(undefined, name);
   const version = options.version ?? 1;
   const definition: WorkflowDefinition = {
     name,
@@ -172,7 +172,7 @@ export function externalWorkflow<I extends z.ZodType, O extends z.ZodType>(
   name: string,
   options: { version?: number; input: I; output: O },
 ): Workflow<I, O> {
-  const loc = captureCallSite();
+  const loc = captureCallSite(undefined, name);
   const version = options.version ?? 1;
   return Object.freeze({
     [WORKFLOW]: {
@@ -245,7 +245,9 @@ function buildWorkflow<I extends z.ZodType, O extends z.ZodType, V extends z.Zod
   const problems: ValueProblem[] = [];
   let outputMapping: Record<string, Value> = {};
   try {
-    const returned = body(scope);
+    // Locations of the body's calls are read only for diagnostics: see numberCallSites.
+    const replay = () => void body(new WorkflowScope<z.output<I>, z.output<V>>(new Recorder(name, mapLoc)));
+    const returned = numberCallSites(() => body(scope), replay, loc);
     if (returned !== undefined) {
       const value = isStep(returned) ? toValue(returned.output, problems, 'output') : toValue(returned, problems, 'output');
       if (value.kind === 'object') outputMapping = { ...value.fields };

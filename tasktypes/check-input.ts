@@ -56,13 +56,41 @@ function literalIssues(schema: z.ZodType, sample: Record<string, unknown>, unkno
 
 /**
  * The same task is called with the same shape of input again and again (all references, say),
- * and a failing parse is costly: results are kept per schema and sample. The key spells every
- * string with a prefix, so a literal can never be mistaken for a run-time value.
+ * and a failing parse is costly: results are kept per schema and sample. The key is the sample
+ * as JSON, read straight off the values, with every string spelt with a prefix so that a literal
+ * can never be mistaken for a run-time value (`"u"`).
  */
 const issueCache = new WeakMap<z.ZodType, Map<string, readonly string[]>>();
 
-function sampleKey(sample: Record<string, unknown>): string {
-  return JSON.stringify(sample, (_key, value: unknown) => (value === UNKNOWN ? 'u' : typeof value === 'string' ? `s${value}` : value));
+const RUN_TIME = '"u"';
+
+function valueKey(value: Value): string {
+  switch (value.kind) {
+    case 'literal':
+      return JSON.stringify(typeof value.value === 'string' ? `s${value.value}` : value.value);
+    case 'ref':
+    case 'raw':
+      return RUN_TIME;
+    case 'template':
+      return value.parts.every((p) => typeof p === 'string') ? JSON.stringify(`s${value.parts.join('')}`) : RUN_TIME;
+    case 'object':
+      return recordKey(value.fields);
+    case 'array': {
+      let key = '[';
+      for (let i = 0; i < value.items.length; i++) key += `${i > 0 ? ',' : ''}${valueKey(value.items[i]!)}`;
+      return `${key}]`;
+    }
+  }
+}
+
+function recordKey(fields: Readonly<Record<string, Value>>): string {
+  let key = '{';
+  let first = true;
+  for (const name of Object.keys(fields)) {
+    key += `${first ? '' : ','}${JSON.stringify(name)}:${valueKey(fields[name]!)}`;
+    first = false;
+  }
+  return `${key}}`;
 }
 
 export function checkLiteralInput(
@@ -74,14 +102,16 @@ export function checkLiteralInput(
   /** What the checked record is: the step's input, or a workflow's output. */
   noun: 'input' | 'output' = 'input',
 ): void {
-  const unknownPaths: string[] = [];
-  const sample: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) sample[k] = probe(v, unknownPaths, [k]);
   let bySample = issueCache.get(schema);
   if (!bySample) issueCache.set(schema, (bySample = new Map()));
-  const key = sampleKey(sample);
+  const key = recordKey(input);
   let issues = bySample.get(key);
-  if (!issues) bySample.set(key, (issues = literalIssues(schema, sample, unknownPaths)));
+  if (!issues) {
+    const unknownPaths: string[] = [];
+    const sample: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(input)) sample[k] = probe(v, unknownPaths, [k]);
+    bySample.set(key, (issues = literalIssues(schema, sample, unknownPaths)));
+  }
   for (const issue of issues) {
     const hint = noun === 'output' ? 'fix the literal value to match the output schema' : 'fix the literal value to match the input schema';
     ctx.report(loc, noun === 'output' ? 'output-schema' : 'input-schema', `${what} ${noun} ${issue}`, hint);

@@ -79,16 +79,36 @@ export function moduleOf(step: StepBase): TaskTypeModule {
   return found;
 }
 
+const NO_BLOCKS: readonly Block[] = Object.freeze([]);
+
+/**
+ * A finished (frozen) node's blocks never change, and every pass walks them, several times per
+ * workflow: they are made once per node.
+ */
+const blocksByStep = new WeakMap<StepBase, readonly Block[]>();
+
 export function blocksOf(step: StepBase): readonly Block[] {
-  return moduleOf(step).blocks?.(step) ?? [];
+  const blocks = moduleOf(step).blocks;
+  if (!blocks) return NO_BLOCKS;
+  let found = blocksByStep.get(step);
+  if (!found) {
+    found = blocks(step);
+    if (Object.isFrozen(step)) blocksByStep.set(step, Object.freeze(found));
+  }
+  return found;
 }
+
+const AT_STEP = Object.freeze({ at: 'step' } as const);
 
 /** The step's input parameters and every other value it holds, with where each is evaluated. */
 export function valuesOf(step: StepBase): readonly PlacedValue[] {
-  const own: PlacedValue[] = Object.entries(step.input).map(([label, value]) => ({ label, value, placement: { at: 'step' } }));
-  const extra = moduleOf(step).extraValues?.(step) ?? [];
-  const cache = step.options.cache ? [{ label: 'cache key', value: step.options.cache.key, placement: { at: 'step' } as const }] : [];
-  return [...own, ...extra, ...cache];
+  const list: PlacedValue[] = [];
+  const labels = Object.keys(step.input);
+  for (let i = 0; i < labels.length; i++) list.push({ label: labels[i]!, value: step.input[labels[i]!]!, placement: AT_STEP });
+  const extra = moduleOf(step).extraValues?.(step);
+  if (extra) for (let i = 0; i < extra.length; i++) list.push(extra[i]!);
+  if (step.options.cache) list.push({ label: 'cache key', value: step.options.cache.key, placement: AT_STEP });
+  return list;
 }
 
 export function outputRefOf(step: StepBase) {
@@ -100,12 +120,33 @@ export function executionOf(step: StepBase): Execution {
   return typeof e === 'function' ? e(step) : e;
 }
 
+interface Visited {
+  readonly step: StepBase;
+  readonly parents: readonly StepBase[];
+}
+
+/** Every step of a finished (frozen) list with its parents, in walking order, made once. */
+const flattened = new WeakMap<readonly StepBase[], readonly Visited[]>();
+
+function flatten(steps: readonly StepBase[], parents: readonly StepBase[], into: Visited[]): Visited[] {
+  for (const step of steps) {
+    into.push({ step, parents });
+    const blocks = blocksOf(step);
+    if (blocks.length === 0) continue;
+    const inner = [...parents, step];
+    for (const block of blocks) flatten(block.steps, inner, into);
+  }
+  return into;
+}
+
 /** Calls `visit` for every step of a list and of all nested blocks, depth first, in order. */
 export function walkSteps(steps: readonly StepBase[], visit: (step: StepBase, parents: readonly StepBase[]) => void, parents: readonly StepBase[] = []): void {
-  for (const step of steps) {
-    visit(step, parents);
-    for (const block of blocksOf(step)) walkSteps(block.steps, visit, [...parents, step]);
+  let list = parents.length === 0 ? flattened.get(steps) : undefined;
+  if (!list) {
+    list = flatten(steps, parents, []);
+    if (parents.length === 0 && Object.isFrozen(steps)) flattened.set(steps, list);
   }
+  for (let i = 0; i < list.length; i++) visit(list[i]!.step, list[i]!.parents);
 }
 
 setRegistryLookup({ moduleOf, valuesOf, blocksOf, outputRefOf });

@@ -13,7 +13,7 @@ import { executionOf, moduleOf, outputRefOf, walkSteps } from '../../tasktypes/r
 import type { ConductorTask, JsEnv, LowerContext } from '../../tasktypes/types.js';
 import { escapeText, formatPath, unsafeSegment } from '../expressions.js';
 import { jsPath } from '../js-source.js';
-import { type PolicyTable, profileOf, resolvePolicy } from '../policy.js';
+import { type PolicyTable, type ResolvedPolicy, profileOf, resolvePolicy } from '../policy.js';
 import { inputTemplate, topLevelKeys } from '../schema-info.js';
 
 export type ConductorJson = { [key: string]: Json };
@@ -25,18 +25,59 @@ export interface LowerOptions {
   readonly report: (loc: SourceLoc, code: string, message: string, hint?: string) => void;
 }
 
-/** Every step of a workflow by reference, nested ones included. */
-export function indexSteps(steps: readonly StepBase[]): Map<string, StepBase> {
-  const index = new Map<string, StepBase>();
+const indexes = new WeakMap<readonly StepBase[], ReadonlyMap<string, StepBase>>();
+
+/** Every step of a workflow by reference, nested ones included (made once per finished list). */
+export function indexSteps(steps: readonly StepBase[]): ReadonlyMap<string, StepBase> {
+  const index = indexes.get(steps);
+  if (index) return index;
+  const made = new Map<string, StepBase>();
   walkSteps(steps, (step) => {
-    if (!index.has(step.ref)) index.set(step.ref, step);
+    if (!made.has(step.ref)) made.set(step.ref, step);
   });
-  return index;
+  if (Object.isFrozen(steps)) indexes.set(steps, made);
+  return made;
+}
+
+type LayerTrie = { resolved?: ResolvedPolicy; next?: Map<PolicyOverrides | undefined, LayerTrie> };
+
+/**
+ * Resolved policies by table and layers. Thousands of steps share a few combinations of layers
+ * (a declaration's policy, a profile, no step options), and layers are frozen IR data, so each
+ * combination is resolved once. Keyed by the table first: a new configuration starts afresh.
+ */
+const resolvedByLayers = new WeakMap<PolicyTable, Map<number, LayerTrie>>();
+
+function resolveOnce(table: PolicyTable, layers: readonly (PolicyOverrides | undefined)[]): ResolvedPolicy {
+  let byLength = resolvedByLayers.get(table);
+  if (!byLength) resolvedByLayers.set(table, (byLength = new Map()));
+  let node: LayerTrie | undefined = byLength.get(layers.length);
+  if (!node) byLength.set(layers.length, (node = {}));
+  for (const layer of layers) {
+    const next: Map<PolicyOverrides | undefined, LayerTrie> = (node.next ??= new Map());
+    let child: LayerTrie | undefined = next.get(layer);
+    if (!child) next.set(layer, (child = {}));
+    node = child;
+  }
+  if (!node.resolved) {
+    const { policy, conflicts } = resolvePolicy(table, layers);
+    node.resolved = { policy, conflicts: Object.freeze(conflicts) };
+  }
+  return node.resolved;
+}
+
+/** The table a workflow that preserves its settings is judged by: the server's defaults. */
+const preservedTables = new WeakMap<PolicyTable, PolicyTable>();
+
+function preservedTable(table: PolicyTable): PolicyTable {
+  let preserved = preservedTables.get(table);
+  if (!preserved) preservedTables.set(table, (preserved = { ...table, defaults: CONDUCTOR_TASK_DEFAULTS }));
+  return preserved;
 }
 
 /** The resolved policy of a SIMPLE task's registered definition. */
-export function declPolicy(table: PolicyTable, decl: TaskDeclIR) {
-  return resolvePolicy(table, [profileOf(table, decl.profile), decl.policy]);
+export function declPolicy(table: PolicyTable, decl: TaskDeclIR): ResolvedPolicy {
+  return resolveOnce(table, [profileOf(table, decl.profile), decl.policy]);
 }
 
 /**
@@ -68,12 +109,12 @@ function explicitPolicy(policy: PolicyOverrides | undefined): ConductorJson {
 }
 
 /** The resolved policy of one step, from least to most specific layer. */
-export function stepPolicy(table: PolicyTable, workflow: WorkflowIR, step: StepBase) {
+export function stepPolicy(table: PolicyTable, workflow: WorkflowIR, step: StepBase): ResolvedPolicy {
   // Preserved settings run with the server's own defaults, so they are judged against those.
-  if (workflow.preserveSettings) return resolvePolicy({ ...table, defaults: CONDUCTOR_TASK_DEFAULTS }, [step.options.policy]);
+  if (workflow.preserveSettings) return resolveOnce(preservedTable(table), [step.options.policy]);
   const decl = (step as { task?: TaskDeclIR }).task;
   const typeProfile = decl?.profile ?? moduleOf(step).defaultProfile;
-  return resolvePolicy(table, [
+  return resolveOnce(table, [
     profileOf(table, workflow.profile),
     workflow.policy,
     profileOf(table, typeProfile),
@@ -124,14 +165,18 @@ export function taskDefJson(name: string, policy: TaskPolicy, extra: { descripti
   return json;
 }
 
-const samePolicy = (a: TaskPolicy, b: TaskPolicy) => JSON.stringify(a) === JSON.stringify(b);
+/** Whether two resolved policies serialise alike (field by field first: they mostly agree). */
+function samePolicy(a: TaskPolicy, b: TaskPolicy): boolean {
+  if (a === b || TASK_POLICY_KEYS.every((key) => a[key] === b[key])) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 type RefOverride = (ref: RefValue) => string | undefined;
 
 class Lowering implements LowerContext {
   constructor(
     readonly workflow: WorkflowIR,
-    private readonly steps: Map<string, StepBase>,
+    private readonly steps: ReadonlyMap<string, StepBase>,
     private readonly options: LowerOptions,
     private readonly override?: RefOverride,
   ) {}
@@ -197,7 +242,7 @@ class Lowering implements LowerContext {
       case 'stepOutput': {
         const step = this.steps.get(t.step);
         const out = step ? outputRefOf(step) : { ref: t.step, prefix: [] };
-        return `\${${out.ref}.output${formatPath([...out.prefix, ...path])}}`;
+        return `\${${out.ref}.output${formatPath(out.prefix)}${formatPath(path)}}`;
       }
       case 'stepInput':
         return `\${${t.step}.input${formatPath(path)}}`;
@@ -228,7 +273,8 @@ class Lowering implements LowerContext {
         return value.text;
       case 'object': {
         const out: { [key: string]: Json } = {};
-        for (const [k, v] of Object.entries(value.fields)) out[k] = this.value(v);
+        const keys = Object.keys(value.fields);
+        for (let i = 0; i < keys.length; i++) out[keys[i]!] = this.value(value.fields[keys[i]!]!);
         return out;
       }
       case 'array':
@@ -272,16 +318,19 @@ class Lowering implements LowerContext {
 
   values(values: Readonly<Record<string, Value>>): { [key: string]: Json } {
     const out: { [key: string]: Json } = {};
-    for (const [k, v] of Object.entries(values)) out[k] = this.value(v);
+    const keys = Object.keys(values);
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = this.value(values[keys[i]!]!);
     return out;
   }
 
   block(steps: readonly StepBase[]): ConductorTask[] {
     const tasks: ConductorTask[] = [];
     const outer = this.current;
-    for (const step of steps) {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
       this.current = step.loc;
-      tasks.push(...moduleOf(step).lower(step, this));
+      const lowered = moduleOf(step).lower(step, this);
+      for (let j = 0; j < lowered.length; j++) tasks.push(lowered[j]!);
     }
     this.current = outer;
     return tasks;
