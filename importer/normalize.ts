@@ -7,50 +7,20 @@
  * `retryCount: 3` in an embedded task definition, …). User data (inputParameters, outputParameters,
  * variables, metadata) is never touched inside.
  */
+import { CONDUCTOR_TASK_DEF_DEFAULTS, CONDUCTOR_WORKFLOW_DEFAULTS, CONDUCTOR_WORKFLOW_TASK_DEFAULTS } from '../compiler/conductor-defaults.js';
 import { type Json, type JsonObject, isObject } from './json.js';
 
 /** Fields the server stamps on every definition it stores. */
 const AUDIT_FIELDS = ['createTime', 'updateTime', 'createdBy', 'updatedBy'];
 
-/** WorkflowDef settings left out when equal to the server's default (3.x WorkflowDef.java). */
-const WORKFLOW_DEFAULTS: Readonly<Record<string, Json>> = {
-  schemaVersion: 2,
-  restartable: true,
-  workflowStatusListenerEnabled: false,
-  timeoutPolicy: 'ALERT_ONLY',
-  timeoutSeconds: 0,
-  enforceSchema: true,
-  failureWorkflow: '',
-};
+/** WorkflowDef settings left out when equal to the server's default. */
+const WORKFLOW_DEFAULTS: Readonly<Record<string, Json>> = { ...CONDUCTOR_WORKFLOW_DEFAULTS, failureWorkflow: '' };
 
-/** WorkflowTask settings equal to the server's default (WorkflowTask.java). */
-const TASK_DEFAULTS: Readonly<Record<string, Json>> = {
-  startDelay: 0,
-  optional: false,
-  asyncComplete: false,
-  permissive: false,
-  rateLimited: false,
-};
+/** WorkflowTask settings equal to the server's default. */
+const TASK_DEFAULTS: Readonly<Record<string, Json>> = { ...CONDUCTOR_WORKFLOW_TASK_DEFAULTS, rateLimited: false };
 
-/** TaskDef settings equal to the server's default (TaskDef.java), embedded or registered. */
-export const TASK_DEF_DEFAULTS: Readonly<Record<string, Json>> = {
-  retryCount: 3,
-  timeoutSeconds: 0,
-  timeoutPolicy: 'TIME_OUT_WF',
-  retryLogic: 'FIXED',
-  retryDelaySeconds: 60,
-  responseTimeoutSeconds: 3600,
-  rateLimitPerFrequency: 0,
-  rateLimitFrequencyInSeconds: 1,
-  backoffScaleFactor: 1,
-  maxRetryDelaySeconds: 0,
-  backoffJitterMs: 0,
-  totalTimeoutSeconds: 0,
-  taskStatusListenerEnabled: true,
-  enforceSchema: false,
-  concurrentExecLimit: 0,
-  pollTimeoutSeconds: 0,
-};
+/** TaskDef settings equal to the server's default, embedded or registered. */
+export const TASK_DEF_DEFAULTS: Readonly<Record<string, Json>> = CONDUCTOR_TASK_DEF_DEFAULTS;
 
 function isEmpty(value: Json): boolean {
   return (Array.isArray(value) && value.length === 0) || (isObject(value) && Object.keys(value).length === 0);

@@ -21,6 +21,7 @@
  * (for showing differences), `same*` compares two definitions under the same rules without
  * copying anything (the no-op re-run compares every definition, so this is the hot path).
  */
+import { CONDUCTOR_TASK_DEF_DEFAULTS, CONDUCTOR_WORKFLOW_DEFAULTS, CONDUCTOR_WORKFLOW_TASK_DEFAULTS } from '../compiler/conductor-defaults.js';
 import { type Json, type JsonObject, deepEqual, isEmptyValue, isObject } from './json.js';
 
 type Child =
@@ -48,25 +49,8 @@ function shape(defaults: JsonObject, fields: readonly string[], children: Record
 }
 
 const TASK_DEF = shape(
-  {
-    retryCount: 3,
-    timeoutSeconds: 0,
-    inputKeys: [],
-    outputKeys: [],
-    runtimeMetadata: [],
-    timeoutPolicy: 'TIME_OUT_WF',
-    retryLogic: 'FIXED',
-    retryDelaySeconds: 60,
-    responseTimeoutSeconds: 3600,
-    inputTemplate: {},
-    backoffScaleFactor: 1,
-    maxRetryDelaySeconds: 0,
-    backoffJitterMs: 0,
-    totalTimeoutSeconds: 0,
-    taskStatusListenerEnabled: true,
-    enforceSchema: false,
-  },
-  ['name', 'description', 'concurrentExecLimit', 'rateLimitPerFrequency', 'rateLimitFrequencyInSeconds', 'isolationGroupId', 'executionNameSpace', 'ownerEmail', 'pollTimeoutSeconds', 'baseType', 'inputSchema', 'outputSchema'],
+  { ...CONDUCTOR_TASK_DEF_DEFAULTS, inputKeys: [], outputKeys: [], runtimeMetadata: [], inputTemplate: {} },
+  ['name', 'description', 'isolationGroupId', 'executionNameSpace', 'ownerEmail', 'baseType', 'inputSchema', 'outputSchema'],
 );
 
 const SCHEMA_REF = shape({ version: 1 }, ['name', 'type', 'data', 'externalRef']);
@@ -79,29 +63,21 @@ const TASK_FIELDS = [
   'evaluatorType', 'expression', 'joinStatus', 'cacheConfig', 'joinMode',
 ];
 const TASK_DEFAULTS: JsonObject = {
+  ...CONDUCTOR_WORKFLOW_TASK_DEFAULTS,
   inputParameters: {},
   type: 'SIMPLE',
-  startDelay: 0,
   joinOn: [],
-  optional: false,
   defaultExclusiveJoinTask: [],
-  asyncComplete: false,
   onStateChange: {},
-  permissive: false,
   metadata: {},
 };
 const WORKFLOW_DEFAULTS: JsonObject = {
+  ...CONDUCTOR_WORKFLOW_DEFAULTS,
   version: 1,
   inputParameters: [],
   outputParameters: {},
-  schemaVersion: 2,
-  restartable: true,
-  workflowStatusListenerEnabled: false,
-  timeoutPolicy: 'ALERT_ONLY',
-  timeoutSeconds: 0,
   variables: {},
   inputTemplate: {},
-  enforceSchema: true,
   metadata: {},
   maskedFields: [],
 };

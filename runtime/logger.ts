@@ -4,7 +4,8 @@
  * workflowId, attempt), so one query finds every line about a task.
  */
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** `silent` writes nothing (stdio MCP servers that must keep quiet, tests). */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {
@@ -16,7 +17,11 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export function isLogLevel(value: string): value is LogLevel {
+  return Object.hasOwn(RANK, value);
+}
 
 export interface LoggerOptions {
   level?: LogLevel;
@@ -31,7 +36,7 @@ function errorFields(value: unknown): unknown {
   return value;
 }
 
-function textLine(time: string, level: LogLevel, message: string, fields: LogFields): string {
+function textLine(time: string, level: Exclude<LogLevel, 'silent'>, message: string, fields: LogFields): string {
   const extras = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(errorFields(v))}`);
@@ -43,7 +48,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const format = options.format ?? 'json';
   const make = (base: LogFields): Logger => {
-    const log = (level: LogLevel, message: string, fields?: LogFields) => {
+    const log = (level: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
       if (RANK[level] < threshold) return;
       const time = new Date().toISOString();
       const all = { ...base, ...fields };

@@ -11,6 +11,7 @@ import type { Json, PathSegment, RefValue, Value } from '../../ir/value.js';
 import type { WorkflowIR } from '../../ir/workflow.js';
 import { executionOf, moduleOf, outputRefOf, walkSteps } from '../../tasktypes/registry.js';
 import type { ConductorTask, JsEnv, LowerContext } from '../../tasktypes/types.js';
+import { CONDUCTOR_TASK_POLICY } from '../conductor-defaults.js';
 import { escapeText, formatPath, unsafeSegment } from '../expressions.js';
 import { jsPath } from '../js-source.js';
 import { type PolicyTable, type ResolvedPolicy, profileOf, resolvePolicy } from '../policy.js';
@@ -71,7 +72,7 @@ const preservedTables = new WeakMap<PolicyTable, PolicyTable>();
 
 function preservedTable(table: PolicyTable): PolicyTable {
   let preserved = preservedTables.get(table);
-  if (!preserved) preservedTables.set(table, (preserved = { ...table, defaults: CONDUCTOR_TASK_DEFAULTS }));
+  if (!preserved) preservedTables.set(table, (preserved = { ...table, defaults: CONDUCTOR_TASK_POLICY }));
   return preserved;
 }
 
@@ -80,26 +81,6 @@ export function declPolicy(table: PolicyTable, decl: TaskDeclIR): ResolvedPolicy
   return resolveOnce(table, [profileOf(table, decl.profile), decl.policy]);
 }
 
-/**
- * What Conductor itself assumes for a setting left out of a task definition. A workflow that
- * preserves its settings (an imported one) runs with these, not with baton's policy.
- */
-export const CONDUCTOR_TASK_DEFAULTS: TaskPolicy = Object.freeze({
-  retryCount: 3,
-  retryLogic: 'FIXED',
-  retryDelaySeconds: 60,
-  backoffScaleFactor: 1,
-  maxRetryDelaySeconds: 0,
-  backoffJitterMs: 0,
-  timeoutSeconds: 0,
-  responseTimeoutSeconds: 3600,
-  totalTimeoutSeconds: 0,
-  timeoutPolicy: 'TIME_OUT_WF',
-  pollTimeoutSeconds: 0,
-  rateLimitPerFrequency: 0,
-  rateLimitFrequencyInSeconds: 1,
-  concurrentExecLimit: 0,
-});
 
 /** The settings written explicitly, in TaskDef order, without any default filled in. */
 function explicitPolicy(policy: PolicyOverrides | undefined): ConductorJson {

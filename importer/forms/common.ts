@@ -4,7 +4,7 @@
  * has no option for collected into `fields`, which baton writes back as given.
  */
 import { TASK_POLICY_KEYS, type PolicyOverrides } from '../../ir/policy.js';
-import { CONDUCTOR_TASK_DEFAULTS } from '../../compiler/passes/lower.js';
+import { CONDUCTOR_TASK_POLICY } from '../../compiler/conductor-defaults.js';
 import { resolvePolicy } from '../../compiler/policy.js';
 import { type Json, type JsonObject, isObject } from '../json.js';
 
@@ -64,7 +64,7 @@ export function policyOptions(def: JsonObject, taskName: string | undefined): [s
   if (taskName !== undefined && def.name === undefined) return undefined;
   if (entries.length === 0) return undefined;
   const overrides = Object.fromEntries(entries) as PolicyOverrides;
-  const table = { defaults: CONDUCTOR_TASK_DEFAULTS, profiles: {}, workflow: { timeoutSeconds: 0, timeoutPolicy: 'ALERT_ONLY' as const } };
+  const table = { defaults: CONDUCTOR_TASK_POLICY, profiles: {}, workflow: { timeoutSeconds: 0, timeoutPolicy: 'ALERT_ONLY' as const } };
   if (resolvePolicy(table, [overrides]).conflicts.length > 0) return undefined;
   return entries;
 }
