@@ -88,8 +88,8 @@ async function runWatch(args: BuildArgs): Promise<number> {
     clearTimeout(timer);
     timer = setTimeout(() => void rebuild(), 120);
   });
-  process.stderr.write('Watching for changes (Ctrl-C to stop).\n');
-  await new Promise<void>((resolve) => {
+  // Listening before saying so: a SIGTERM with no listener would kill the process outright.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       watcher.close();
       resolve();
@@ -97,6 +97,8 @@ async function runWatch(args: BuildArgs): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stderr.write('Watching for changes (Ctrl-C to stop).\n');
+  await stopped;
   return 0;
 }
 

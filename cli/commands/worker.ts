@@ -67,6 +67,12 @@ async function runWorkers(args: WorkerArgs): Promise<number> {
     ...(args.batchSize !== undefined && { batchSize: args.batchSize }),
     ...(args.domain !== undefined && { domain: args.domain }),
   };
+  // Listening before the workers start: "workers started" tells a supervisor it may signal us,
+  // and a SIGTERM with no listener yet would kill the process on the spot.
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   // Loaded here, not at the top: every other command would pay for the Conductor SDK.
   const { startWorkers } = await import('../../runtime/runner.js');
   const pool = await startWorkers({
@@ -76,10 +82,7 @@ async function runWorkers(args: WorkerArgs): Promise<number> {
     ...(args.workerId !== undefined && { workerId: args.workerId }),
   });
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await received;
   log.info('signal received', { signal });
   process.once(signal, () => {
     log.warn('second signal: exiting without waiting for the tasks in hand');
