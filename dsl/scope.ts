@@ -16,7 +16,7 @@ import type { AnyWorkflow } from './workflow.js';
 import { run } from '../tasktypes/simple.js';
 import { type HttpOptions, type HttpRequest, type HttpResponse, http } from '../tasktypes/http.js';
 import { type InlineOptions, inline } from '../tasktypes/inline.js';
-import { type Cases, type SwitchOptions, type SwitchResult, ifThen, switchOn } from '../tasktypes/switch.js';
+import { type Cases, type SwitchOptions, type UnknownCases, type SwitchResult, ifThen, switchOn } from '../tasktypes/switch.js';
 import { type BranchResults, type ParallelOptions, parallel } from '../tasktypes/fork.js';
 import { type LoopOptions, type LoopStep, loop, loopOver } from '../tasktypes/loop.js';
 import { forEach } from '../tasktypes/for-each.js';
@@ -111,7 +111,9 @@ export class Scope<V = Record<string, unknown>> implements ScopeLike {
   switch<T, C extends Cases<T>, RD = never>(
     name: string,
     on: RefBase<T> | Expr<T>,
-    cases: C & { [K in keyof C]?: (b: Scope<V>) => unknown },
+    // A generic object type accepts extra keys silently: a key the value can never take (a
+    // misspelt case) is given a type no branch has, so the error sits on that key and says why.
+    cases: C & { [K in keyof C]?: (b: Scope<V>) => unknown } & NoInfer<UnknownCases<C, T>>,
     options?: Omit<SwitchOptions<undefined>, 'default'> & { default?: (b: Scope<V>) => RD },
   ): Step<SwitchResult<C, (b: never) => RD>> {
     return switchOn(this, name, on, cases as never, options as never) as Step<SwitchResult<C, (b: never) => RD>>;

@@ -41,6 +41,12 @@ type CaseKeys<V> = [V] extends [string | number | boolean]
 
 export type Cases<V> = { readonly [K in CaseKeys<V>]?: Branch };
 
+/** Keys of `C` the switched value can never take, each typed as a message no branch matches. */
+export type UnknownCases<C, V> = {
+  // Compared as text: `{ 1: … }` has the numeric key 1, the value 1 switches on '1'.
+  readonly [K in keyof C as `${K & (string | number)}` extends CaseKeys<V> ? never : K]: `'${K & (string | number)}' is not a value this switch can take`;
+};
+
 export interface SwitchOptions<D extends Branch | undefined> extends StepOptions {
   /** The branch taken when no case matches. */
   default?: D;

@@ -141,10 +141,27 @@ describe('control flow', () => {
       wf.switch('by_tier', wf.input.tier, { gold: (b) => b.run(takesNumber, { n: 1 }), basic: () => undefined });
       // @ts-expect-error 'silver' is not a value of the tier
       wf.switch('by_tier_2', wf.input.tier, { silver: (b) => b.run(takesNumber, { n: 1 }) });
+      wf.switch('by_tier_3', wf.input.tier, {
+        gold: (b) => b.run(takesNumber, { n: 1 }),
+        // @ts-expect-error a misspelt case beside a valid one is caught too
+        basci: () => undefined,
+      });
+      // Numeric and boolean keys are compared as the text Conductor compares.
+      wf.switch('by_flag_keys', wf.input.flag, { true: () => undefined, false: () => undefined });
       // Any key goes on a plain string.
       wf.switch('by_id', wf.input.id, { anything: (b) => b.run(takesNumber, { n: 1 }) });
       // Booleans switch on 'true' / 'false'.
       wf.switch('by_flag', wf.input.flag, { true: (b) => b.run(takesNumber, { n: 1 }) });
+      return {};
+    });
+  });
+
+  test('numeric literal keys match the values of a numeric literal union', () => {
+    const ranked = z.object({ priority: z.union([z.literal(1), z.literal(2)]) });
+    workflow('t_switch_numbers', { input: ranked, output: z.object({}) }, (wf) => {
+      wf.switch('by_priority', wf.input.priority, { 1: () => undefined, '2': () => undefined });
+      // @ts-expect-error 3 is not a priority
+      wf.switch('by_priority_2', wf.input.priority, { 1: () => undefined, 3: () => undefined });
       return {};
     });
   });
