@@ -18,7 +18,7 @@ import type { SubWorkflowNode } from '../tasktypes/sub-workflow.js';
 import type { ResolvedConfig } from './config.js';
 import { DiagnosticBag, type Diagnostic, sortDiagnostics } from './diagnostics.js';
 import { docComment } from './jsdoc.js';
-import { compensableSteps, compensationName, compensationWorkflow } from './passes/compensation.js';
+import { compensableSteps, compensationName, compensationWorkflow, undoWorkflows } from './passes/compensation.js';
 import { type ConductorJson, declPolicy, declTaskDefJson, lowerWorkflow } from './passes/lower.js';
 import { CONDUCTOR_NAME, checkSubWorkflowCycles, sameDeclaration, validateWorkflow } from './passes/validate.js';
 import { jsonSchema } from './schema-info.js';
@@ -145,7 +145,7 @@ export function compile(input: CompileInput): CompileResult {
   for (const { ir } of byKey.values()) {
     walkSteps(ir.steps, (step) => {
       if (step.kind === 'simple') addDecl((step as SimpleNode).task, ir.name);
-      if (step.compensation) addDecl(step.compensation.task, ir.name);
+      if (step.compensation?.undo.kind === 'taskDecl') addDecl(step.compensation.undo, ir.name);
     });
   }
   for (const { decl } of input.taskDecls ?? []) addDecl(decl);
@@ -180,7 +180,7 @@ export function compile(input: CompileInput): CompileResult {
   const declared = new Set(decls.keys());
   for (const { ir, source } of byKey.values()) {
     const report = reporterFor(ir.name);
-    const lowerOptions = { ...options, report };
+    const lowerOptions = { ...options, report, findWorkflow: project.findWorkflow };
     const compensation = compensationWorkflow(ir, lowerOptions);
     const definition = lowerWorkflow(ir, lowerOptions, compensation ? { failureWorkflow: compensationName(ir.name) } : {});
     checkLoweredRefs(definition, ir, report, declared);
@@ -215,7 +215,7 @@ export function compile(input: CompileInput): CompileResult {
         hash: hash(compensationContent),
         mcpTool: null,
         compensates: ir.name,
-        dependsOn: ir.failureWorkflow ? [ir.failureWorkflow.name] : [],
+        dependsOn: [...new Set([...undoWorkflows(ir), ...(ir.failureWorkflow ? [ir.failureWorkflow.name] : [])])].sort(),
       });
     }
     manifestWorkflows.push({

@@ -11,6 +11,7 @@ import { type Ref, makeRef } from './ref.js';
 import { TASK, type TaskDecl } from './task.js';
 import { type ValueProblem, toValueRecord } from './values.js';
 import { captureCallSite } from './callsite.js';
+import { WORKFLOW } from './brands.js';
 
 export const STEP: unique symbol = Symbol.for('baton.step') as never;
 
@@ -46,15 +47,31 @@ export interface CompensableStep<I, O> extends Step<O> {
   readonly input: Ref<I>;
   /**
    * Declares how to undo this step. When a later step fails, the generated failure workflow
-   * runs the undo task for every completed compensable step, newest first, with this input.
+   * runs the undo of every completed compensable step, newest first, with this input. The undo
+   * is a worker task, or another baton workflow run as a child (for an undo that is an HTTP
+   * call, or takes several steps); the mapping is typed from its input schema. `options` set
+   * the retries of the undo (of the child run as a whole, for a workflow).
    */
-  compensate<UI extends z.ZodType, UO extends z.ZodType, const M extends In<z.input<UI>>>(
-    undo: TaskDecl<UI, UO>,
+  compensate<UI extends z.ZodType, const M extends In<z.input<UI>>>(
+    undo: TaskDecl<UI> | UndoWorkflow<UI>,
     // The mapping's result is a `const` type parameter so `reason: 'failed'` stays the literal
     // an enum field needs: TypeScript widens literals returned into a still-generic type.
     mapping: (done: CompensationSource<I, O>) => M,
     options?: PolicyOptions,
   ): this;
+}
+
+/** What `.compensate()` accepts besides a task: any baton workflow (or externalWorkflow()). */
+export interface UndoWorkflow<I extends z.ZodType> {
+  readonly [WORKFLOW]: { readonly external: boolean };
+  readonly name: string;
+  readonly version: number;
+  readonly input: I;
+}
+
+function undoTarget(undo: TaskDecl | UndoWorkflow<z.ZodType>): CompensationIR['undo'] {
+  if (TASK in undo) return undo[TASK];
+  return Object.freeze({ kind: 'undoWorkflow', name: undo.name, version: undo.version, external: undo[WORKFLOW].external, input: undo.input });
 }
 
 export function isStep(value: unknown): value is Step<unknown> {
@@ -88,7 +105,7 @@ export function makeCompensableStep<I, O>(node: StepBase, recorder: Recorder): C
     taskId: makeRef({ kind: 'stepMeta', step: node.ref, field: 'taskId' }),
     reasonForIncompletion: makeRef({ kind: 'stepMeta', step: node.ref, field: 'reasonForIncompletion' }),
     input: makeRef<I>({ kind: 'stepInput', step: node.ref }),
-    compensate(undo, mapping, options) {
+    compensate(undo: TaskDecl | UndoWorkflow<z.ZodType>, mapping: (done: CompensationSource<I, O>) => unknown, options?: PolicyOptions) {
       const loc = captureCallSite(recorder.mapLoc, 'compensate');
       const problems: ValueProblem[] = [];
       const input = toValueRecord(mapping({ input: handle.input, output: handle.output }) as object, problems);
@@ -96,7 +113,7 @@ export function makeCompensableStep<I, O>(node: StepBase, recorder: Recorder): C
         recorder.problem({ loc, code: 'invalid-input', message: `compensation input ${p.path}: ${p.message}` });
       }
       const compensation: CompensationIR = Object.freeze({
-        task: undo[TASK],
+        undo: undoTarget(undo),
         input: Object.freeze(input),
         ...(options && { policy: pickPolicy(options) }),
         loc,
@@ -106,7 +123,7 @@ export function makeCompensableStep<I, O>(node: StepBase, recorder: Recorder): C
           loc,
           code: 'duplicate-compensation',
           message: `step '${node.ref}' already has a compensation`,
-          hint: 'a step is undone by one task; call .compensate() once',
+          hint: 'a step is undone by one task or workflow; call .compensate() once',
         });
       }
       (node as { compensation?: CompensationIR }).compensation = compensation;

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { PolicyOverrides } from './policy.js';
 import type { SourceLoc } from './source.js';
 import type { TaskDeclIR } from './task-decl.js';
@@ -24,10 +25,24 @@ export interface StepOptionsIR {
   readonly fields?: Readonly<Record<string, Json>>;
 }
 
+/**
+ * A workflow that undoes a step, run as a child by the generated failure workflow: for an undo
+ * that is an HTTP call, or takes several steps.
+ */
+export interface UndoWorkflowIR {
+  readonly kind: 'undoWorkflow';
+  readonly name: string;
+  readonly version: number;
+  /** Declared with externalWorkflow(): registered by someone else. */
+  readonly external: boolean;
+  readonly input: z.ZodType;
+}
+
 /** The undo of a step, run by the generated failure workflow when a later step fails. */
 export interface CompensationIR {
-  readonly task: TaskDeclIR;
-  /** Input of the undo task; may reference the original step's input and output. */
+  /** A worker task, or a workflow run as a child. */
+  readonly undo: TaskDeclIR | UndoWorkflowIR;
+  /** Input of the undo; may reference the original step's input and output. */
   readonly input: Readonly<Record<string, Value>>;
   readonly policy?: PolicyOverrides;
   readonly loc: SourceLoc;

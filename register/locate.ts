@@ -65,7 +65,7 @@ export function irLocator(root: string, compiled: readonly CompiledWorkflow[]): 
         walkSteps(ir.steps, (step) => {
           if (found) return;
           if (step.kind === 'simple' && (step as SimpleNode).task.name === name) found = step.loc;
-          else if (step.compensation?.task.name === name) found = step.compensation.loc;
+          else if (step.compensation?.undo.kind === 'taskDecl' && step.compensation.undo.name === name) found = step.compensation.loc;
         });
         if (found) return rel(found);
       }

@@ -6,7 +6,7 @@
  * patient 'compensation' retry profile. The workflow's own failure workflow, if any, runs last.
  */
 import type { SourceLoc } from '../../ir/source.js';
-import type { StepBase } from '../../ir/step.js';
+import type { StepBase, UndoWorkflowIR } from '../../ir/step.js';
 import type { TaskDeclIR } from '../../ir/task-decl.js';
 import type { Json, RefValue } from '../../ir/value.js';
 import type { WorkflowIR } from '../../ir/workflow.js';
@@ -21,13 +21,13 @@ export const compensationName = (workflow: string) => `${workflow}_compensation`
 
 export interface CompensableStep {
   readonly step: StepBase;
-  readonly undo: TaskDeclIR;
+  readonly undo: TaskDeclIR | UndoWorkflowIR;
 }
 
 export function compensableSteps(workflow: WorkflowIR): CompensableStep[] {
   const found: CompensableStep[] = [];
   walkSteps(workflow.steps, (step) => {
-    if (step.compensation) found.push({ step, undo: step.compensation.task });
+    if (step.compensation) found.push({ step, undo: step.compensation.undo });
   });
   return found;
 }
@@ -36,6 +36,8 @@ export interface CompensationOptions {
   readonly policy: PolicyTable;
   readonly ownerEmail?: string;
   readonly report: (loc: SourceLoc, code: string, message: string, hint?: string) => void;
+  /** The project's workflows, for the timeouts of undo workflows. */
+  readonly findWorkflow?: (name: string, version?: number) => WorkflowIR | undefined;
 }
 
 /** JS (over `t`, the failed run's task, and `failed`, the failed run) for one undo task's input. */
@@ -89,6 +91,15 @@ const JAVA_RUN_TO_JS =
   'workflowName: s(w.getWorkflowName()), workflowVersion: w.getWorkflowVersion(), correlationId: s(w.getCorrelationId()), ' +
   'parentWorkflowId: s(w.getParentWorkflowId()) }; } ';
 
+/** The 'sub-workflow' profile's timeouts, for an undo run as a child workflow. */
+const UNDO_WORKFLOW_TIMEOUTS = { timeoutSeconds: 0, responseTimeoutSeconds: 3600, totalTimeoutSeconds: 0 } as const;
+
+/** Seconds one run of an undo workflow may take; undefined when it has no limit. */
+function childTimeout(undo: UndoWorkflowIR, options: CompensationOptions): number | undefined {
+  const seconds = options.findWorkflow?.(undo.name, undo.version)?.timeoutSeconds ?? options.policy.workflow.timeoutSeconds;
+  return seconds === 0 ? undefined : seconds;
+}
+
 const PLAN = 'compensation_plan';
 const GUARD = 'compensation_needed';
 const LOOP = 'compensations';
@@ -113,11 +124,22 @@ export function compensationWorkflow(workflow: WorkflowIR, options: Compensation
     'steps.reverse(); return { steps: steps, count: steps.length }; })()';
 
   const cases: Record<string, Json> = {};
-  let budget = 0;
+  // Seconds the undo may take at worst; undefined once one of them has no limit.
+  let budget: number | undefined = 0;
   for (const entry of entries) {
-    const resolved = resolvePolicy(options.policy, [profileOf(options.policy, 'compensation'), entry.undo.policy, entry.step.compensation!.policy]);
+    const { undo } = entry;
+    const byWorkflow = undo.kind === 'undoWorkflow';
+    const resolved = resolvePolicy(options.policy, [
+      profileOf(options.policy, 'compensation'),
+      // A child run has its own timeout: the task only retries it when it fails.
+      byWorkflow ? UNDO_WORKFLOW_TIMEOUTS : undo.policy,
+      entry.step.compensation!.policy,
+    ]);
     for (const conflict of resolved.conflicts) options.report(entry.step.compensation!.loc, 'policy-conflict', `compensation of '${entry.step.ref}': ${conflict}`);
-    budget += worstCaseSeconds(resolved.policy);
+    if (budget !== undefined) {
+      const run = byWorkflow ? childTimeout(undo, options) : 0;
+      budget = run === undefined ? undefined : budget + worstCaseSeconds(resolved.policy) + run * (resolved.policy.retryCount + 1);
+    }
     const inputParameters: Record<string, Json> = {};
     for (const key of Object.keys(entry.step.compensation!.input)) {
       inputParameters[key] = `\${${NEXT}.output.result.input${/^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `['${key}']`}}`;
@@ -125,11 +147,12 @@ export function compensationWorkflow(workflow: WorkflowIR, options: Compensation
     const email = workflow.ownerEmail ?? options.ownerEmail;
     cases[entry.step.ref] = [
       {
-        name: entry.undo.name,
+        name: undo.name,
         taskReferenceName: `${UNDO}_${entry.step.ref}`,
-        type: 'SIMPLE',
+        type: byWorkflow ? 'SUB_WORKFLOW' : 'SIMPLE',
         inputParameters,
-        taskDefinition: taskDefJson(entry.undo.name, resolved.policy, email ? { ownerEmail: email } : {}),
+        ...(byWorkflow && { subWorkflowParam: { name: undo.name, version: undo.version } }),
+        taskDefinition: taskDefJson(undo.name, resolved.policy, email ? { ownerEmail: email } : {}),
       },
     ];
   }
@@ -210,14 +233,14 @@ export function compensationWorkflow(workflow: WorkflowIR, options: Compensation
     restartable: true,
     workflowStatusListenerEnabled: false,
     ...(email && { ownerEmail: email }),
-    // Undo must not be cut short: a timeout only raises an alert.
+    // Undo must not be cut short: a timeout only raises an alert (0: an undo has no limit).
     timeoutPolicy: 'ALERT_ONLY',
-    timeoutSeconds: budget + 3600,
+    timeoutSeconds: budget === undefined ? 0 : budget + 3600,
     variables: {},
   };
 }
 
-/** Task declarations the compensation workflow runs. */
-export function compensationDecls(workflow: WorkflowIR): TaskDeclIR[] {
-  return compensableSteps(workflow).map((e) => e.undo);
+/** Workflows the compensation workflow starts as children: registered before it. */
+export function undoWorkflows(workflow: WorkflowIR): string[] {
+  return compensableSteps(workflow).flatMap((e) => (e.undo.kind === 'undoWorkflow' ? [e.undo.name] : []));
 }

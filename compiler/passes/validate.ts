@@ -4,7 +4,7 @@
  * and across the project (duplicate names, sub-workflow cycles, conflicting task declarations).
  */
 import type { SourceLoc } from '../../ir/source.js';
-import type { StepBase } from '../../ir/step.js';
+import type { StepBase, UndoWorkflowIR } from '../../ir/step.js';
 import type { TaskDeclIR } from '../../ir/task-decl.js';
 import type { WorkflowIR } from '../../ir/workflow.js';
 import { executionOf, moduleOf, walkSteps } from '../../tasktypes/registry.js';
@@ -80,7 +80,9 @@ export function validateWorkflow(workflow: WorkflowIR, project: ProjectView, pol
       report(step.loc, 'unknown-profile', `task '${task.name}' asks for profile '${task.profile}'`, `known profiles: ${Object.keys(policy.profiles).join(', ')}`);
     }
     if (step.compensation) {
-      checkLiteralInput(step.compensation.task.input, step.compensation.input, step.compensation.loc, ctx, `compensation of '${step.ref}'`);
+      const { undo } = step.compensation;
+      checkLiteralInput(undo.input, step.compensation.input, step.compensation.loc, ctx, `compensation of '${step.ref}'`);
+      if (undo.kind === 'undoWorkflow') checkUndoWorkflow(step, undo, ctx);
       // A for-each runs its body as renamed tasks or child workflows, which the generated
       // failure workflow cannot find in the failed run: the undo would silently never run.
       const forEach = parents.find((p) => p.kind === 'forEach');
@@ -137,6 +139,18 @@ function isValidZone(zone: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** An undo workflow must be one the server will have, and not the workflow it undoes. */
+function checkUndoWorkflow(step: StepBase, undo: UndoWorkflowIR, ctx: CheckContext): void {
+  const loc = step.compensation!.loc;
+  if (undo.name === ctx.workflow.name) {
+    ctx.report(loc, 'undo-workflow-self', `step '${step.ref}' is undone by '${undo.name}', the workflow it belongs to`, 'undo with a task or a workflow of its own');
+  } else if (!ctx.knowsWorkflow(undo.name)) {
+    ctx.report(loc, 'undo-workflow-missing', `undo workflow '${undo.name}' of step '${step.ref}' is not built by this project`, 'export it from a workflow file, or declare it with externalWorkflow()');
+  } else if (!undo.external && !ctx.findWorkflow(undo.name, undo.version)) {
+    ctx.report(loc, 'undo-workflow-version', `undo workflow '${undo.name}' of step '${step.ref}' has no version ${undo.version} in this project`, 'use a version that a workflow file defines');
   }
 }
 

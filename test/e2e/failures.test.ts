@@ -20,7 +20,7 @@ import * as shippingWorkers from '../../workers/shipping.js';
 import { ROOT, runBaton } from './fixtures/baton-cli.js';
 import { registerWorkflows } from './fixtures/definitions.js';
 import { eventually } from './fixtures/eventually.js';
-import { heartbeatProbe, leaseProbe, probeWorkers, probeWorkflows, silentProbe, timeoutProbe } from './fixtures/probes.js';
+import { heartbeatProbe, httpUndoSaga, leaseProbe, probeWorkers, probeWorkflows, silentProbe, timeoutProbe } from './fixtures/probes.js';
 import { type World, serviceEnv, startWorld } from './fixtures/world.js';
 
 const run = Date.now().toString(36);
@@ -126,6 +126,25 @@ describe('retries and timeouts', () => {
 });
 
 describe('saga compensation', () => {
+  it('undoes a step with a workflow of its own: an HTTP call, no worker involved', async () => {
+    const orderId = `ord-${run}-http-undo`;
+    const failed = await client().execute(httpUndoSaga, { baseUrl: world.url, orderId }, { waitSeconds: 60 });
+    expect(failed.status).toBe('FAILED');
+    expect(failed.failedTask).toMatchObject({ ref: 'charge_declined', status: 'FAILED' });
+    const compensation = await compensationOf(failed);
+    expect(compensation.status).toBe('COMPLETED');
+    expect(undone(compensation)).toEqual([
+      {
+        task: 'e2e_cancel_shipment_http',
+        status: 'COMPLETED',
+        input: expect.objectContaining({ subWorkflowName: 'e2e_cancel_shipment_http', workflowInput: { baseUrl: world.url, shipmentId: `shp-${orderId}`, orderId } }),
+      },
+    ]);
+    // The child run made the call, with the input mapped from the booked shipment.
+    const cancels = world.requests('POST', `/shipments/shp-${orderId}/cancel`);
+    expect(cancels.map((r) => r.body)).toEqual([{ orderId }]);
+  });
+
   it('a terminal failure at step 4 (the order was cancelled) undoes steps 3, 2 and 1 at once, newest first', async () => {
     const input = order('cancelled');
     const failed = await client().execute(orderFulfillment, input, { waitSeconds: 60 });

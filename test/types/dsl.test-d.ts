@@ -290,6 +290,19 @@ describe('sub-workflows, variables and compensation', () => {
     });
   });
 
+  test('a compensation may be a workflow, its mapping typed from that workflow’s input', () => {
+    const charge = task('charge', { input: z.object({ orderId: z.string(), cents: z.number() }), output: z.object({ chargeId: z.string() }) });
+    const refundFlow = workflow('t_refund_flow', { input: z.object({ chargeId: z.string(), reason: z.enum(['failed', 'timeout']) }), output }, () => ({}));
+    workflow('t_undo_workflow', { input, output }, (wf) => {
+      wf.run(charge, { orderId: wf.input.id, cents: 1 }).compensate(refundFlow, (done) => ({ chargeId: done.output.chargeId, reason: 'failed' }));
+      // @ts-expect-error the undo workflow's input needs a reason
+      wf.run(charge, { orderId: 'a', cents: 1 }).compensate(refundFlow, (done) => ({ chargeId: done.output.chargeId }));
+      // @ts-expect-error chargeId must be a string
+      wf.run(charge, { orderId: 'a', cents: 1 }).compensate(refundFlow, (done) => ({ chargeId: done.input.cents, reason: 'timeout' }));
+      return {};
+    });
+  });
+
   test('the workflow body returns the declared output', () => {
     workflow('t_output_ok', { input, output: z.object({ name: z.string() }) }, (wf) => ({ name: wf.run(lookUp, { id: wf.input.id }).output.name }));
     // @ts-expect-error name must be a string

@@ -709,6 +709,74 @@ describe('compensation', () => {
     expect(codes(compileAll([saga, clash]).diagnostics)).toContain('name-clash');
   });
 
+  describe('undone by a workflow', () => {
+    const cancelBooking = workflow(
+      'cancel_booking',
+      { input: z.object({ bookingId: z.string(), reason: z.string() }), output: anyOutput, timeoutSeconds: 120 },
+      (wf) => {
+        wf.http('delete_booking', { uri: str`https://booking.example/bookings/${wf.input.bookingId}`, method: 'DELETE' });
+        return {};
+      },
+    );
+    const book = task('book', { input: z.object({ orderId: z.string() }), output: z.object({ bookingId: z.string() }) });
+    const trip = workflow('trip', { input: z.object({ orderId: z.string(), sku: z.string() }), output: anyOutput }, (wf) => {
+      wf.run(book, { orderId: wf.input.orderId }).compensate(cancelBooking, (done) => ({ bookingId: done.output.bookingId, reason: 'trip failed' }), {
+        retryCount: 2,
+      });
+      wf.run(reserve, { sku: wf.input.sku }).compensate(release, (done) => ({ holdId: done.output.holdId }));
+      return {};
+    });
+
+    it('runs the undo workflow as a child, with its input from the plan and the compensation retries', () => {
+      const { compiled, result } = compileOk([trip, cancelBooking]);
+      const undos = allTasks(compiled.compensation!.tasks as JsonObject[]).filter((t) => String(t.taskReferenceName).startsWith('undo_'));
+      expect(undos.map((t) => [t.taskReferenceName, t.type])).toEqual([
+        ['undo_book', 'SUB_WORKFLOW'],
+        ['undo_reserve', 'SIMPLE'],
+      ]);
+      expect(undos[0]).toMatchObject({
+        name: 'cancel_booking',
+        inputParameters: {
+          bookingId: '${next_compensation.output.result.input.bookingId}',
+          reason: '${next_compensation.output.result.input.reason}',
+        },
+        subWorkflowParam: { name: 'cancel_booking', version: 1 },
+      });
+      // The child run has its own timeout; the task retries it (the mapping's 2, not the profile's 10).
+      expect(undos[0]!.taskDefinition).toMatchObject({ retryCount: 2, retryDelaySeconds: 5, timeoutSeconds: 0, totalTimeoutSeconds: 0 });
+      const script = String(((compiled.compensation!.tasks as JsonObject[])[0]!.inputParameters as JsonObject).expression);
+      expect(script).toContain('"book": function (t) { return {"bookingId": (t.outputData == null ? null : t.outputData["bookingId"]), "reason": "trip failed"}; }');
+      // Registered before the compensation workflow that starts it.
+      const manifest = fileJson(result, 'manifest.json');
+      expect((manifest.workflows as JsonObject[]).find((w) => w.name === 'trip_compensation')!.dependsOn).toEqual(['cancel_booking']);
+      // Three runs of the child's 120 s, the retry delays, and the release task's worst case, plus an hour.
+      const releaseWorst = 11 * 60 + 1515;
+      expect(compiled.compensation!.timeoutSeconds).toBe(3 * 120 + 5 + 10 + releaseWorst + 3600);
+    });
+
+    it('checks the mapping against the undo workflow’s input, and that the workflow exists', () => {
+      const loose = workflow('loose', { input: z.object({ orderId: z.string() }), output: anyOutput }, (wf) => {
+        wf.run(book, { orderId: wf.input.orderId }).compensate(cancelBooking, (done) => ({ bookingId: done.output.bookingId, reason: 42 as never }));
+        return {};
+      });
+      expect(codes(compileAll([loose, cancelBooking]).diagnostics)).toContain('input-schema');
+      expect(codes(compileAll([trip]).diagnostics)).toContain('undo-workflow-missing');
+      const self: ReturnType<typeof workflow> = workflow('self_undo', { input: z.object({ bookingId: z.string(), reason: z.string() }), output: anyOutput }, (wf) => {
+        wf.run(book, { orderId: 'x' }).compensate(self, (done) => ({ bookingId: done.output.bookingId, reason: 'x' }));
+        return {};
+      });
+      expect(codes(compileAll([self]).diagnostics)).toContain('undo-workflow-self');
+      const external = externalWorkflow('remote_cancel', { version: 3, input: z.object({ id: z.string() }), output: anyOutput });
+      const byExternal = workflow('by_external', { input: z.object({}), output: anyOutput }, (wf) => {
+        wf.run(book, { orderId: 'x' }).compensate(external, (done) => ({ id: done.output.bookingId }));
+        return {};
+      });
+      const { compiled } = compileOk([byExternal, external]);
+      const undo = allTasks(compiled.compensation!.tasks as JsonObject[]).find((t) => t.taskReferenceName === 'undo_book')!;
+      expect(undo.subWorkflowParam).toEqual({ name: 'remote_cancel', version: 3 });
+    });
+  });
+
   it('a step with two compensations is reported', () => {
     const wf = workflow('twice', { input: z.object({}), output: anyOutput }, (wf) => {
       wf.run(reserve, { sku: 'a' })
