@@ -11,6 +11,7 @@ import { mcpCommand } from './commands/mcp.js';
 import { workerCommand } from './commands/worker.js';
 import { runCommand } from './commands/run.js';
 import { importCommand } from './commands/import.js';
+import packageJson from '../package.json' with { type: 'json' };
 
 export type CommandModule = (cli: Argv) => Argv;
 
@@ -27,7 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(packageJson.version)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       if (error) throw error;

@@ -49,6 +49,17 @@ afterAll(async () => {
   await world?.stop();
 });
 
+describe('baton itself', () => {
+  it('prints its version, and its commands with --help', async () => {
+    const { default: pkg } = await import('../../package.json', { with: { type: 'json' } });
+    const version = await runBaton(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const help = await runBaton(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['build', 'graph', 'dev-server', 'register', 'validate', 'mcp', 'worker', 'run', 'import']) expect(help.stdout).toContain(`baton ${command}`);
+  });
+});
+
 describe('baton run', () => {
   it('starts, waits and prints a JSON summary with the output (exit 0)', async () => {
     const result = await runBaton(['run', 'weather_summary', '--input', weatherInput(), '--wait', '60', '--json'], env());
