@@ -45,6 +45,21 @@ export function parseTscOutput(output: string, root: string): Diagnostic[] {
   return diagnostics;
 }
 
+/** Settings for a project without a tsconfig.json: what baton's own workflows are checked with. */
+function defaultOptions(root: string): Record<string, unknown> {
+  const options: Record<string, unknown> = { target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true };
+  // Workflow files may read process.env and the like; Node's types are used when installed.
+  if (existsSync(join(root, 'node_modules', '@types', 'node'))) options.types = ['node'];
+  return options;
+}
+
+/** A tsconfig that checks exactly the workflow files (and what they import). */
+function checkConfig(root: string, tsconfig: string, files: readonly string[]): Record<string, unknown> {
+  if (!existsSync(tsconfig)) return { compilerOptions: { ...defaultOptions(root), noEmit: true }, include: [...files] };
+  // `files: []` drops the extended config's own list; `include` says what to check instead.
+  return { extends: tsconfig, compilerOptions: { noEmit: true }, include: [...files], files: [] };
+}
+
 export async function typecheck(root: string, tsconfig: string, files: readonly string[]): Promise<Diagnostic[]> {
   const tsc = findTsc(root);
   if (!tsc) {
@@ -61,10 +76,7 @@ export async function typecheck(root: string, tsconfig: string, files: readonly 
   const dir = cacheDir(root);
   mkdirSync(dir, { recursive: true });
   const config = join(dir, `tsconfig.workflows-${process.pid}.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({ extends: existsSync(tsconfig) ? tsconfig : undefined, compilerOptions: { noEmit: true }, include: [...files], files: [] }, null, 2),
-  );
+  writeFileSync(config, JSON.stringify(checkConfig(root, tsconfig, files), null, 2));
   const output = await new Promise<string>((resolvePromise, reject) => {
     const child = spawn(tsc, ['-p', config, '--pretty', 'false'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';

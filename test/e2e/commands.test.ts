@@ -1,6 +1,6 @@
 // `baton run` and `baton worker` as a user runs them: real processes, the real server, the
 // fixture world. Exit codes and what is printed are part of the contract.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -57,6 +57,41 @@ describe('baton itself', () => {
     const help = await runBaton(['--help']);
     expect(help.code).toBe(0);
     for (const command of ['build', 'graph', 'dev-server', 'register', 'validate', 'mcp', 'worker', 'run', 'import']) expect(help.stdout).toContain(`baton ${command}`);
+  });
+
+  it('builds a project that installed it, with no tsconfig of its own, type-checking only that project', async () => {
+    // The layout of an install: the project's node_modules/baton is this package.
+    const project = mkdtempSync(join(tmpdir(), 'baton-user-'));
+    try {
+      mkdirSync(join(project, 'node_modules'));
+      symlinkSync(ROOT, join(project, 'node_modules', 'baton'), 'dir');
+      mkdirSync(join(project, 'workflows'));
+      const source = (text: string) =>
+        [
+          "import { task, workflow, z } from 'baton';",
+          "const greet = task('user_greet', { input: z.object({ name: z.string() }), output: z.object({ text: z.string() }) });",
+          "/** Says hello. */",
+          "export default workflow('user_hello', { input: z.object({ name: z.string() }), output: z.object({ text: z.string() }) }, (wf) => {",
+          `  const said = wf.run(greet, { name: ${text} });`,
+          '  return { text: said.output.text };',
+          '});',
+          '',
+        ].join('\n');
+      writeFileSync(join(project, 'workflows', 'hello.ts'), source('wf.input.name'));
+      const built = await runBaton(['build', '--root', project]);
+      expect(built.stdout).toMatch(/^Built 1 workflow into generated\//);
+      expect(built.code).toBe(0);
+      expect(JSON.parse(readFileSync(join(project, 'generated', 'workflows', 'user_hello.v1.json'), 'utf8'))).toMatchObject({ name: 'user_hello', description: 'Says hello.' });
+
+      // A type error is reported at the project's line, and nothing of baton's own code is.
+      writeFileSync(join(project, 'workflows', 'hello.ts'), source('42'));
+      const broken = await runBaton(['build', '--root', project]);
+      expect(broken.code).toBe(1);
+      const typeErrors = broken.stderr.split('\n').filter((l) => / TS\d+ /.test(l));
+      expect(typeErrors).toEqual([expect.stringMatching(/^workflows\/hello\.ts:5:\d+ +TS2322 /)]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
 
