@@ -28,6 +28,8 @@ export interface TaskOutcome {
   readonly status: OutcomeStatus;
   readonly outputData: Record<string, unknown>;
   readonly reasonForIncompletion?: string;
+  /** What went wrong, for metrics: the thrown error's name, or InputMismatch/OutputMismatch. */
+  readonly errorType?: string;
   /** Lines shown in Conductor's execution log of the task. */
   readonly logs: { log: string; createdTime: number }[];
 }
@@ -75,9 +77,9 @@ export async function runAttempt(worker: AnyWorkerDefinition, task: PolledTask, 
   const logs: TaskOutcome['logs'] = [];
   const retryCount = task.retryCount ?? 0;
   const log = deps.log;
-  const fail = (status: OutcomeStatus, reason: string): TaskOutcome => {
+  const fail = (status: OutcomeStatus, reason: string, errorType: string): TaskOutcome => {
     logs.push({ log: `[error] ${reason}`, createdTime: Date.now() });
-    return { status, outputData: {}, reasonForIncompletion: clip(reason), logs };
+    return { status, outputData: {}, reasonForIncompletion: clip(reason), errorType, logs };
   };
 
   const parsedInput = worker.task.input.safeParse(task.inputData ?? {});
@@ -88,6 +90,7 @@ export async function runAttempt(worker: AnyWorkerDefinition, task: PolledTask, 
       'FAILED_WITH_TERMINAL_ERROR',
       `input of task '${worker.name}' does not match its declaration: ${summarizeIssues(issues)} ` +
         '(not retried: a retry would get the same input; fix the workflow step that feeds this task)',
+      'InputMismatch',
     );
   }
 
@@ -115,7 +118,7 @@ export async function runAttempt(worker: AnyWorkerDefinition, task: PolledTask, 
       error: message,
       ...(error instanceof Error && error.name !== 'Error' && { errorType: error.name }),
     });
-    return fail(terminal ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED', message);
+    return fail(terminal ? 'FAILED_WITH_TERMINAL_ERROR' : 'FAILED', message, error instanceof Error ? error.name || 'Error' : 'Error');
   }
 
   const parsedOutput = worker.task.output.safeParse(returned ?? {});
@@ -123,12 +126,13 @@ export async function runAttempt(worker: AnyWorkerDefinition, task: PolledTask, 
     const issues = issueLines(parsedOutput.error, 'output');
     log.error('output does not match the task declaration', { issues });
     // Retried: the output often carries data from another service, which may be right next time.
-    return fail('FAILED', `worker for '${worker.name}' returned output that does not match the declaration: ${summarizeIssues(issues)}`);
+    return fail('FAILED', `worker for '${worker.name}' returned output that does not match the declaration: ${summarizeIssues(issues)}`, 'OutputMismatch');
   }
   if (!isPlainObject(parsedOutput.data)) {
     return fail(
       'FAILED_WITH_TERMINAL_ERROR',
       `the output of task '${worker.name}' must be an object (Conductor stores task output as a JSON object); declare the output with z.object({ … })`,
+      'OutputMismatch',
     );
   }
   // What the server stores is JSON: send exactly what it will give back to later steps.

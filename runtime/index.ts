@@ -6,6 +6,7 @@
 export { implement, isWorkerDefinition, type Handler, type TaskContext, type WorkerDefinition, type AnyWorkerDefinition, type WorkerOptions } from './implement.js';
 export { NonRetryableError, SchemaMismatchError, isNonRetryable } from './errors.js';
 export { startWorkers, type StartWorkersOptions, type WorkerPool, type StopResult } from './runner.js';
+export { serveWorkerStatus, type StatusServer, type StatusServerOptions } from './status-server.js';
 export { createLogger, silentLogger, type Logger, type LogLevel, type LogFields, type LoggerOptions } from './logger.js';
 export {
   createClient,

@@ -5,7 +5,14 @@
  * lets the tasks in hand finish and report, and only then returns.
  */
 import { hostname } from 'node:os';
-import { type ConductorLogger, type ConductorWorker, type Task, TaskRunner, type TaskRunnerEventsListener } from '@io-orkes/conductor-javascript';
+import {
+  type ConductorLogger,
+  type ConductorWorker,
+  type MetricsCollectorInterface,
+  type Task,
+  TaskRunner,
+  type TaskRunnerEventsListener,
+} from '@io-orkes/conductor-javascript';
 import { Conductor, type ConnectionOptions, connectionFromEnv } from './conductor.js';
 import { type PolledTask, runAttempt } from './execute.js';
 import type { AnyWorkerDefinition, WorkerOptions } from './implement.js';
@@ -21,6 +28,11 @@ export interface StartWorkersOptions {
   readonly workerId?: string;
   /** Options for every worker, under each worker's own. */
   readonly defaults?: WorkerOptions;
+  /**
+   * Collects the Conductor SDKs' worker metrics (polls, executions, errors, update times), e.g.
+   * the SDK's CanonicalMetricsCollector; see runtime/status-server.ts to serve them.
+   */
+  readonly metrics?: MetricsCollectorInterface;
 }
 
 export interface StopResult {
@@ -36,6 +48,8 @@ export interface WorkerPool {
   readonly workerId: string;
   /** Tasks taken from the server and not yet reported back. */
   inFlight(): number;
+  /** True once stop() was called: no new tasks are taken. */
+  stopping(): boolean;
   /** Stops polling, waits up to `graceMs` (default 30 s) for tasks in hand, then resolves. */
   stop(options?: { graceMs?: number }): Promise<StopResult>;
 }
@@ -124,6 +138,40 @@ class InFlight {
   }
 }
 
+/**
+ * Feeds the SDK's metrics collector. A failed attempt comes back from execute() as a FAILED
+ * result rather than a throw (so its reason, output and logs reach Conductor as written), which
+ * the SDK reports as a successful execution: those are passed on as the failures they are.
+ */
+class MetricsFeed {
+  private readonly failed = new Map<string, string>();
+  constructor(private readonly collector: MetricsCollectorInterface) {}
+
+  failedAttempt(taskId: string, errorType: string): void {
+    this.failed.set(taskId, errorType);
+  }
+
+  listener(): TaskRunnerEventsListener {
+    const c = this.collector;
+    return {
+      onPollStarted: (e) => c.onPollStarted?.(e),
+      onPollCompleted: (e) => c.onPollCompleted?.(e),
+      onPollFailure: (e) => c.onPollFailure?.(e),
+      onTaskExecutionStarted: (e) => c.onTaskExecutionStarted?.(e),
+      onTaskExecutionCompleted: (e) => {
+        const errorType = this.failed.get(e.taskId);
+        if (errorType === undefined) return c.onTaskExecutionCompleted?.(e);
+        this.failed.delete(e.taskId);
+        const cause = Object.assign(new Error(errorType), { name: errorType });
+        return c.onTaskExecutionFailure?.({ taskType: e.taskType, taskId: e.taskId, workerId: e.workerId, workflowInstanceId: e.workflowInstanceId, cause, durationMs: e.durationMs, timestamp: e.timestamp });
+      },
+      onTaskExecutionFailure: (e) => c.onTaskExecutionFailure?.(e),
+      onTaskUpdateCompleted: (e) => c.onTaskUpdateCompleted?.(e),
+      onTaskUpdateFailure: (e) => c.onTaskUpdateFailure?.(e),
+    };
+  }
+}
+
 function checkWorkers(workers: readonly AnyWorkerDefinition[]): void {
   if (workers.length === 0) throw new Error('no workers to run');
   const seen = new Set<string>();
@@ -149,6 +197,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const rest = new Conductor(connection);
   const inFlight = new InFlight();
   const shutdown = new AbortController();
+  const metrics = options.metrics && new MetricsFeed(options.metrics);
 
   const heartbeat = async (task: PolledTask) => {
     await rest.post('/tasks', {
@@ -183,7 +232,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         const outcome = await runAttempt(worker, task as PolledTask, { log: attemptLog, heartbeat, signal: shutdown.signal });
         const durationMs = Math.round(performance.now() - started);
         if (outcome.status === 'COMPLETED') attemptLog.info('task completed', { durationMs });
-        else attemptLog.info('task failed', { status: outcome.status, durationMs });
+        else {
+          attemptLog.info('task failed', { status: outcome.status, durationMs });
+          metrics?.failedAttempt(task.taskId ?? '', outcome.errorType ?? 'Error');
+        }
         return {
           status: outcome.status,
           outputData: outcome.outputData,
@@ -203,7 +255,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         ...(own.pollTimeoutMs !== undefined && { batchPollingTimeout: own.pollTimeoutMs }),
       },
       logger: sdkLogger(taskLog),
-      eventListeners: [inFlight.listener(taskLog)],
+      eventListeners: [inFlight.listener(taskLog), ...(metrics ? [metrics.listener()] : [])],
     });
   });
 
@@ -245,6 +297,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     tasks: options.workers.map((w) => w.name),
     workerId,
     inFlight: () => inFlight.running.size,
+    stopping: () => stopping !== undefined,
     stop,
   };
 }

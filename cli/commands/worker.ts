@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { discoverWorkers } from '../../runtime/discover.js';
 import type { WorkerOptions } from '../../runtime/implement.js';
 import { type LogLevel, createLogger } from '../../runtime/logger.js';
+import type { StatusServer } from '../../runtime/status-server.js';
 import { type CommonArgs, projectRoot } from '../context.js';
 
 interface WorkerArgs extends CommonArgs {
@@ -18,6 +19,8 @@ interface WorkerArgs extends CommonArgs {
   domain?: string;
   workerId?: string;
   shutdownTimeout: number;
+  metricsPort?: number;
+  metricsHost: string;
   logFormat?: 'json' | 'text';
   logLevel: LogLevel;
 }
@@ -75,12 +78,28 @@ async function runWorkers(args: WorkerArgs): Promise<number> {
   });
   // Loaded here, not at the top: every other command would pay for the Conductor SDK.
   const { startWorkers } = await import('../../runtime/runner.js');
+  const { CanonicalMetricsCollector } = await import('@io-orkes/conductor-javascript');
+  // The metric names every Conductor SDK's workers report (task_poll_total, task_execute_time_seconds, …).
+  const metrics = args.metricsPort !== undefined ? new CanonicalMetricsCollector() : undefined;
   const pool = await startWorkers({
     workers: chosen.map((w) => w.worker),
     logger: log,
     defaults,
     ...(args.workerId !== undefined && { workerId: args.workerId }),
+    ...(metrics && { metrics }),
   });
+  let status: StatusServer | undefined;
+  if (metrics && args.metricsPort !== undefined) {
+    const { serveWorkerStatus } = await import('../../runtime/status-server.js');
+    try {
+      status = await serveWorkerStatus({ pool, metrics, port: args.metricsPort, host: args.metricsHost });
+    } catch (error) {
+      log.error('could not serve /metrics and /healthz; stopping', { port: args.metricsPort, host: args.metricsHost, error: (error as Error).message });
+      await pool.stop({ graceMs: args.shutdownTimeout * 1000 });
+      return 1;
+    }
+    log.info('serving /metrics and /healthz', { url: status.url, port: status.port });
+  }
 
   const signal = await received;
   log.info('signal received', { signal });
@@ -89,6 +108,7 @@ async function runWorkers(args: WorkerArgs): Promise<number> {
     process.exit(130);
   });
   const result = await pool.stop({ graceMs: args.shutdownTimeout * 1000 });
+  await status?.close();
   // Everything is reported; a handler that ignored the abort signal must not keep the process
   // (and the pod) alive. Unref'd: a clean exit does not wait for it.
   setTimeout(() => process.exit(result.drained ? 0 : 1), 2_000).unref();
@@ -108,10 +128,13 @@ export function workerCommand(cli: Argv): Argv {
         .option('domain', { type: 'string', describe: 'task domain to poll, for workers that do not set their own' })
         .option('worker-id', { type: 'string', describe: 'name shown by Conductor for this process (default: host-pid)' })
         .option('shutdown-timeout', { type: 'number', default: 30, describe: 'seconds to let tasks in hand finish after SIGTERM' })
+        .option('metrics-port', { type: 'number', describe: 'serve GET /metrics (Prometheus, the Conductor SDK metric names) and GET /healthz (503 while stopping) on this port; 0 picks one' })
+        .option('metrics-host', { type: 'string', default: '0.0.0.0', describe: 'address for --metrics-port (127.0.0.1 keeps it on this machine)' })
         .option('log-format', { choices: ['json', 'text'] as const, describe: 'log lines on stderr (default: text on a terminal, else JSON)' })
         .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const })
         .example('$0 worker', 'poll for every task that has a worker')
         .example('$0 worker --only charge_card --only refund_card --concurrency 4', 'a dedicated payments worker')
+        .example('$0 worker --metrics-port 9464', 'with Prometheus metrics and a health check for Kubernetes probes')
         .epilogue(
           'Connects to CONDUCTOR_SERVER_URL (with CONDUCTOR_AUTH_KEY/CONDUCTOR_AUTH_SECRET for Orkes).\n' +
             'Exit codes: 0 stopped after finishing every task in hand, 1 could not start (or stopped with tasks ' +
@@ -125,6 +148,11 @@ export function workerCommand(cli: Argv): Argv {
           args.setExit(2);
           return;
         }
+      }
+      if (args.metricsPort !== undefined && !(Number.isInteger(args.metricsPort) && args.metricsPort >= 0 && args.metricsPort <= 65535)) {
+        process.stderr.write(`--metrics-port must be a port number from 0 to 65535 (got ${args.metricsPort})\n`);
+        args.setExit(2);
+        return;
       }
       if (!(args.shutdownTimeout >= 0)) {
         process.stderr.write(`--shutdown-timeout must be a number of seconds (got ${args.shutdownTimeout})\n`);

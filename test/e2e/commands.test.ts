@@ -212,6 +212,39 @@ describe('baton worker', () => {
     await c.terminate(next, 'test cleanup');
   });
 
+  it('serves the SDK worker metrics and a health check with --metrics-port', async () => {
+    const channel = `#metrics-${run}`;
+    // The first alert fails (the provider is busy), the retry goes through.
+    world.inject({ method: 'POST', path: '/alerts', when: { channel }, status: 503, body: { message: 'busy' } });
+    const worker = spawnBaton(['worker', '--only', 'send_alert', '--metrics-port', '0', '--metrics-host', '127.0.0.1'], { ...env(), ...serviceEnv(world) });
+    try {
+      const { url } = JSON.parse(await worker.waitForLine(/"msg":"serving \/metrics and \/healthz"/)) as { url: string };
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'UP', tasks: ['send_alert'], inFlight: 0 });
+
+      const done = await client().execute(stockMonitor, { symbol: 'ACME', threshold: 150, direction: 'below', alertChannel: channel, quoteBaseUrl: world.url }, { waitSeconds: 60 });
+      expect(done.status).toBe('COMPLETED');
+      expect(done.attempts('send_alert').map((a) => a.status)).toEqual(['FAILED', 'COMPLETED']);
+
+      const scraped = await fetch(`${url}/metrics`);
+      expect(scraped.headers.get('content-type')).toContain('text/plain');
+      const text = await scraped.text();
+      const value = (name: string, labels: Record<string, string>) => {
+        const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+        return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+      };
+      // The failed attempt counts as a failure (its error type as the exception), not as a success.
+      expect(value('task_execute_time_seconds_count', { taskType: 'send_alert', status: 'SUCCESS' })).toBe(1);
+      expect(value('task_execute_time_seconds_count', { taskType: 'send_alert', status: 'FAILURE' })).toBe(1);
+      expect(value('task_execute_error_total', { taskType: 'send_alert', exception: 'ServiceError' })).toBe(1);
+      expect(value('task_poll_total', { taskType: 'send_alert' })).toBeGreaterThan(0);
+    } finally {
+      worker.child.kill('SIGTERM');
+    }
+    expect(await worker.exited).toBe(0);
+  });
+
   it('refuses --only with a task that has no worker (exit 2)', async () => {
     const result = await runBaton(['worker', '--only', 'send_alert,sned_alert'], env());
     expect(result.code).toBe(2);
