@@ -153,7 +153,7 @@ export default workflow(
           // so it never appears in workflow input or execution history.
           headers: { Authorization: raw<string>('Bearer ${workflow.secrets.LLM_API_KEY}') },
           body: { model: wf.input.model, messages: prepared.output.result, tools: TOOLS, tool_choice: 'auto', temperature: 0 },
-          // Models take seconds to answer; Conductor's default read timeout is 150 ms.
+          // Models take seconds to answer: read for up to 90 s of the step's 120 s.
           connectionTimeOutMs: 5_000,
           readTimeOutMs: 90_000,
           timeoutSeconds: 120,

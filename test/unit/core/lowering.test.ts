@@ -141,6 +141,22 @@ describe('http (HTTP)', () => {
     // The response lives under output.response.
     expect(definition.outputParameters).toEqual({ title: '${get_profile.output.response.body.title}' });
   });
+
+  it('never leaves Conductor’s 100 ms / 150 ms timeouts: connect within 5 s, read as long as the step’s timeout', () => {
+    const wf = workflow('http_defaults', { input: userInput, output: anyOutput }, (wf) => {
+      wf.http('slow_service', { uri: 'https://slow.example/report', method: 'GET' });
+      wf.http('quick_check', { uri: 'https://health.example/ping', method: 'GET', timeoutSeconds: 2, responseTimeoutSeconds: 2 });
+      wf.http('own_read', { uri: 'https://slow.example/x', method: 'GET', readTimeOutMs: 90_000 });
+      return {};
+    });
+    const { tasks } = compileOk(wf);
+    const request = (i: number) => (tasks[i]!.inputParameters as JsonObject).http_request as JsonObject;
+    expect(request(0)).toMatchObject({ connectionTimeOut: 5000, readTimeOut: 30_000 });
+    expect(request(2)).toMatchObject({ connectionTimeOut: 5000, readTimeOut: 90_000 });
+    const quick = tasks[1]!;
+    expect((quick.taskDefinition as JsonObject).timeoutSeconds).toBe(2);
+    expect(request(1)).toMatchObject({ connectionTimeOut: 2000, readTimeOut: 2000 });
+  });
 });
 
 describe('inline (INLINE)', () => {
