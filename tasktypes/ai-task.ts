@@ -139,10 +139,14 @@ export function checkSampling(node: StepBase, ctx: CheckContext, what: string): 
   checkWholeNumber(node.input.maxResults, 1, Number.MAX_SAFE_INTEGER, node.loc, ctx, 'ai-max-results', `${what} maxResults`);
 }
 
-/** The module of one AI task type: system execution, the 'external' profile, shared lowering. */
+/**
+ * The module of one AI task type: system execution, shared lowering, and the 'external' profile
+ * unless the type says otherwise (completions: 'llm', since models take long to answer).
+ */
 export function aiTaskType<N extends AiNode>(spec: {
   readonly kind: N['kind'];
   readonly conductorType: string;
+  readonly defaultProfile?: string;
   readonly check: (node: N, ctx: CheckContext) => void;
   readonly outputSchema: (node: N) => z.ZodType | undefined;
 }): TaskTypeModule<N> {
@@ -150,7 +154,7 @@ export function aiTaskType<N extends AiNode>(spec: {
     kind: spec.kind,
     conductorTypes: [spec.conductorType],
     execution: 'system',
-    defaultProfile: 'external',
+    defaultProfile: spec.defaultProfile ?? 'external',
     check: spec.check,
     outputSchema: spec.outputSchema,
     lower(node, ctx) {

@@ -127,6 +127,7 @@ export function chatComplete<O extends z.ZodType = typeof LLM_REPLY>(
 export const llmChatCompleteType = aiTaskType<LlmChatCompleteNode>({
   kind: 'llmChatComplete',
   conductorType: 'LLM_CHAT_COMPLETE',
+  defaultProfile: 'llm',
   check(node, ctx) {
     const what = `chatComplete '${node.ref}'`;
     checkRequiredText(node, ['llmProvider', 'model'], ctx, what);

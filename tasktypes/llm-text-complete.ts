@@ -101,6 +101,7 @@ export function checkJsonResult(node: AiNode, ctx: Parameters<typeof checkSampli
 export const llmTextCompleteType = aiTaskType<LlmTextCompleteNode>({
   kind: 'llmTextComplete',
   conductorType: 'LLM_TEXT_COMPLETE',
+  defaultProfile: 'llm',
   check(node, ctx) {
     const what = `textComplete '${node.ref}'`;
     checkRequiredText(node, ['llmProvider', 'model', 'prompt'], ctx, what);

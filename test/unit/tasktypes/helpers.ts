@@ -66,3 +66,8 @@ export function defaultDef(name: string, overrides: JsonObject = {}): JsonObject
 export function externalDef(name: string, overrides: JsonObject = {}): JsonObject {
   return defaultDef(name, { timeoutSeconds: 30, responseTimeoutSeconds: 30, totalTimeoutSeconds: 194, ...overrides });
 }
+
+/** The same under the 'llm' profile (completions): 120 s timeouts, retries 5-10-20 s apart, total 4 × 120 + 35 + 120 s. */
+export function llmDef(name: string, overrides: JsonObject = {}): JsonObject {
+  return defaultDef(name, { retryDelaySeconds: 5, timeoutSeconds: 120, responseTimeoutSeconds: 120, totalTimeoutSeconds: 635, ...overrides });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { workflow, z } from '../../../dsl/index.js';
-import { definitionOf, diagnosticsOf, externalDef } from './helpers.js';
+import { definitionOf, diagnosticsOf, llmDef } from './helpers.js';
 
 const input = z.object({ question: z.string(), history: z.array(z.object({ role: z.enum(['user', 'assistant']), message: z.string() })) });
 
@@ -39,7 +39,7 @@ describe('chatComplete (LLM_CHAT_COMPLETE)', () => {
           webSearch: true,
           temperature: 0,
         },
-        taskDefinition: externalDef('ask'),
+        taskDefinition: llmDef('ask'),
       },
     ]);
     expect(definition.outputParameters).toEqual({

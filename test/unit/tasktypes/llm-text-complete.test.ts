@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { workflow, z } from '../../../dsl/index.js';
-import { definitionOf, diagnosticsOf, externalDef, tasksOf } from './helpers.js';
+import { definitionOf, diagnosticsOf, llmDef, tasksOf } from './helpers.js';
 
 const input = z.object({ topic: z.string() });
 
 describe('textComplete (LLM_TEXT_COMPLETE)', () => {
-  it('lowers the prompt, its variables and sampling settings under Conductor’s names, with the external profile', () => {
+  it('lowers the prompt, its variables and sampling settings under Conductor’s names, with the llm profile', () => {
     const wf = workflow('text_flow', { input, output: z.object({ summary: z.string(), tokens: z.number() }) }, (wf) => {
       const summary = wf.textComplete('summarize', {
         llmProvider: 'openai',
@@ -35,7 +35,7 @@ describe('textComplete (LLM_TEXT_COMPLETE)', () => {
           maxTokens: 200,
           stopWords: ['\n\n'],
         },
-        taskDefinition: externalDef('summarize'),
+        taskDefinition: llmDef('summarize'),
       },
     ]);
     expect(definition.outputParameters).toEqual({ summary: '${summarize.output.result}', tokens: '${summarize.output.tokenUsed}' });
@@ -53,7 +53,7 @@ describe('textComplete (LLM_TEXT_COMPLETE)', () => {
         type: 'LLM_TEXT_COMPLETE',
         inputParameters: { llmProvider: 'anthropic', model: 'claude-sonnet-4-5', prompt: 'hi' },
         retryCount: 0,
-        taskDefinition: externalDef('once', { retryCount: 0, totalTimeoutSeconds: 90 }),
+        taskDefinition: llmDef('once', { retryCount: 0, totalTimeoutSeconds: 240 }),
       },
     ]);
   });
