@@ -66,3 +66,15 @@ export const ESCAPE_FN =
   "function esc(v) { if (typeof v === 'string') return v.split('${').join('$${'); " +
   "if (Array.isArray(v)) return v.map(esc); if (v !== null && typeof v === 'object') " +
   '{ var o = {}; for (var k in v) o[k] = esc(v[k]); return o; } return v; }';
+
+/**
+ * Conductor puts secrets into a system task's input when it runs it, script text included: a
+ * `${workflow.secrets.…}` placeholder written into a script's string literals would be replaced
+ * by the secret, which the script then copies into its output (and so into the execution
+ * history). Split inside the literal, the placeholder is only assembled when the script runs,
+ * and reaches the task that uses it still unresolved. `js` holds double-quoted literals only
+ * where a placeholder can occur (they are written by JSON.stringify).
+ */
+export function splitSecretPlaceholders(js: string): string {
+  return js.replaceAll('${workflow.secrets.', '$" + "{workflow.secrets.');
+}

@@ -19,6 +19,7 @@ export { str } from './template.js';
 export { when, js, type Expr } from './expr.js';
 export { cast, isRef, type Ref, type RefBase } from './ref.js';
 export { raw } from './raw.js';
+export { secret } from './secret.js';
 export type { In, Resolved } from './input.js';
 export type { Step, CompensableStep, TaskStatus } from './step.js';
 export type { StepOptions, PolicyOptions } from './options.js';

@@ -28,7 +28,9 @@ export type RefTarget =
   /** A value computed inside a scope (loop body) and read after it; lowered to that value. */
   | { readonly kind: 'alias'; readonly owner: string; readonly value: Value }
   /** The id of the task that is being executed (Conductor's CPEWF_TASK_ID). */
-  | { readonly kind: 'taskId' };
+  | { readonly kind: 'taskId' }
+  /** A secret the server puts in when the task runs (`${workflow.secrets.NAME}`). */
+  | { readonly kind: 'secret'; readonly name: string };
 
 export const WORKFLOW_META_FIELDS = [
   'workflowId',

@@ -17,10 +17,11 @@ import { type Step, isStep, makeStep } from '../dsl/step.js';
 import type { Resolved } from '../dsl/input.js';
 import type { Scope } from '../dsl/scope.js';
 import { escapeText } from '../compiler/expressions.js';
-import { ESCAPE_FN, MarkerTable, jsPath } from '../compiler/js-source.js';
+import { ESCAPE_FN, MarkerTable, jsPath, splitSecretPlaceholders } from '../compiler/js-source.js';
 import type { ConductorTask, LowerContext, TaskTypeModule } from './types.js';
 import type { Json } from '../ir/value.js';
 import { registryLookup } from './lookup.js';
+import { firstSecretIn } from './embedded-secrets.js';
 
 type ResultOf<R> = [R] extends [void | undefined] ? never : R extends Step<infer O> ? O : Resolved<R>;
 
@@ -71,7 +72,9 @@ function outerRefs(node: ForEachNode, inner: Set<string>): RefValue[] {
     if ((t.kind === 'item' || t.kind === 'index') && t.owner === node.ref) return;
     if ((t.kind === 'stepOutput' || t.kind === 'stepInput' || t.kind === 'stepMeta') && inner.has(t.step)) return;
     if ((t.kind === 'item' || t.kind === 'index' || t.kind === 'iteration') && inner.has(t.owner)) return;
-    if (t.kind === 'taskId') return;
+    // Written into each element's task as it is: the server resolves a secret where it is used,
+    // whereas as context it would be resolved by the script and stored with every element.
+    if (t.kind === 'taskId' || t.kind === 'secret') return;
     const key = JSON.stringify(ref);
     if (!seen.has(key)) seen.set(key, ref);
   };
@@ -84,6 +87,11 @@ function outerRefs(node: ForEachNode, inner: Set<string>): RefValue[] {
   walk(node.body);
   if (node.result) forEachRef(node.result, visit);
   return [...seen.values()];
+}
+
+/** A body of one task without nested blocks is forked as that task; any other runs as a child workflow. */
+function isSingleTask(node: ForEachNode): boolean {
+  return node.body.length === 1 && registryLookup().blocksOf(node.body[0]!).length === 0;
 }
 
 function innerRefs(steps: readonly StepBase[], into = new Set<string>()): Set<string> {
@@ -104,7 +112,7 @@ function lowerForEach(node: ForEachNode, ctx: LowerContext): ConductorTask[] {
     contextParams[`c${i}`] = ctx.value(ref);
   });
   const contextIndex = (ref: RefValue) => outer.findIndex((o) => sameRef(o, ref));
-  const single = node.body.length === 1 && registryLookup().blocksOf(node.body[0]!).length === 0;
+  const single = isSingleTask(node);
   const markers = new MarkerTable();
   let forkTask: ConductorTask;
   let resultJs: (outputExpr: string) => string;
@@ -163,7 +171,7 @@ function lowerForEach(node: ForEachNode, ctx: LowerContext): ConductorTask[] {
     };
   }
 
-  const template = markers.toJs({ ...forkTask, taskReferenceName: '\uE001' } as Json).replace(
+  const template = splitSecretPlaceholders(markers.toJs({ ...forkTask, taskReferenceName: '\uE001' } as Json)).replace(
     JSON.stringify('\uE001'),
     `'${node.ref}_' + i`,
   );
@@ -218,6 +226,15 @@ export const forEachType: TaskTypeModule<ForEachNode> = {
   check(node, ctx) {
     if (node.body.length === 0) {
       ctx.report(node.loc, 'for-each-empty', `for-each '${node.ref}' has an empty body`, 'add the step to run for every element');
+    }
+    const secret = isSingleTask(node) ? undefined : firstSecretIn(node.body);
+    if (secret !== undefined) {
+      ctx.report(
+        node.loc,
+        'secret-in-inline-definition',
+        `for-each '${node.ref}' reads secret '${secret}' in a body of several steps, which runs as a child workflow whose definition Conductor would store with the secret's value in it`,
+        'move the body into a workflow of its own and make b.subWorkflow(thatWorkflow, …) the for-each’s one step, or read the secret in a body of one step',
+      );
     }
     if (node.items.kind === 'literal' || node.items.kind === 'template') {
       ctx.report(node.loc, 'for-each-items', `for-each '${node.ref}' walks over ${node.items.kind === 'literal' ? JSON.stringify(node.items.value) : 'a string'}`, 'pass a reference to a list');

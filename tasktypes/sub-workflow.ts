@@ -16,6 +16,7 @@ import type { AnyWorkflow } from '../dsl/workflow.js';
 import { checkLiteralInput } from './check-input.js';
 import type { TaskTypeModule } from './types.js';
 import { registryLookup } from './lookup.js';
+import { firstSecretIn } from './embedded-secrets.js';
 
 export interface SubWorkflowOptions extends StepOptions {
   /** Embed the child's definition in this workflow instead of referring to it by name. */
@@ -88,6 +89,15 @@ export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
     checkLiteralInput(node.inputSchema, node.input, node.loc, ctx, `sub-workflow '${node.ref}'`);
     if (node.inlineDefinition && hasCompensation(node.inlineDefinition.steps)) {
       ctx.report(node.loc, 'compensation-in-inline-sub-workflow', `sub-workflow '${node.ref}' is inlined, so the compensations of its steps would never run`, 'call it by name (drop inline: true): its own compensation workflow then runs when it fails');
+    }
+    const secret = node.inlineDefinition && firstSecretIn(node.inlineDefinition.steps);
+    if (secret !== undefined) {
+      ctx.report(
+        node.loc,
+        'secret-in-inline-definition',
+        `sub-workflow '${node.ref}' is inlined and reads secret '${secret}': Conductor would start it with the secret's value written into its definition, stored in its execution history`,
+        'call it by name (drop inline: true); a registered workflow keeps the placeholder until its task runs',
+      );
     }
     if (!node.inlineDefinition && !ctx.knowsWorkflow(node.workflow.name)) {
       ctx.report(

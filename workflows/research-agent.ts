@@ -5,7 +5,7 @@
  * endpoint (a hosted API, an LLM gateway, a local server); the conversation lives in a workflow
  * variable, so every pass is visible in the execution history.
  */
-import { cast, raw, str, when, workflow, z } from 'baton';
+import { cast, secret, str, when, workflow, z } from 'baton';
 import { readPage } from './tasks/research.js';
 
 const toolCall = z.object({
@@ -151,7 +151,7 @@ export default workflow(
           method: 'POST',
           // The key comes from the server's CONDUCTOR_SECRET_LLM_API_KEY environment variable,
           // so it never appears in workflow input or execution history.
-          headers: { Authorization: raw<string>('Bearer ${workflow.secrets.LLM_API_KEY}') },
+          headers: { Authorization: str`Bearer ${secret('LLM_API_KEY')}` },
           body: { model: wf.input.model, messages: prepared.output.result, tools: TOOLS, tool_choice: 'auto', temperature: 0 },
           // Models take seconds to answer: read for up to 90 s of the step's 120 s.
           connectionTimeOutMs: 5_000,

@@ -220,6 +220,8 @@ class Lowering implements LowerContext {
         return `\${workflow.variables${formatPath(path)}}`;
       case 'workflowMeta':
         return `\${workflow.${t.field}${formatPath(path)}}`;
+      case 'secret':
+        return `\${workflow.secrets.${t.name}}`;
       case 'stepOutput': {
         const step = this.steps.get(t.step);
         const out = step ? outputRefOf(step) : { ref: t.step, prefix: [] };

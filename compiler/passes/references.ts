@@ -179,6 +179,7 @@ export function checkReferences(workflow: WorkflowIR, report: Report): void {
         return;
       case 'taskId':
       case 'workflowMeta':
+      case 'secret':
         return;
     }
   };

@@ -13,16 +13,24 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the shared Conductor server, e.g. http://127.0.0.1:PORT (no /api). */
     conductorUrl: string;
+    /** The value of the server's secret E2E_API_TOKEN; empty when a running server was reused. */
+    conductorSecret: string;
   }
 }
 
+/** Conductor OSS serves `${workflow.secrets.NAME}` from its CONDUCTOR_SECRET_NAME environment. */
+const SECRET = `e2e-${Math.random().toString(36).slice(2)}`;
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const reused = Boolean(process.env.CONDUCTOR_SERVER_URL?.trim());
+  if (!reused) process.env.CONDUCTOR_SECRET_E2E_API_TOKEN = SECRET;
   const server = await connectOrStartConductor({
     startupTimeoutMs: 240_000,
     log: (line) => process.stderr.write(`[e2e conductor] ${line}\n`),
   });
   process.env.CONDUCTOR_SERVER_URL = server.url;
   project.provide('conductorUrl', server.url);
+  project.provide('conductorSecret', reused ? '' : SECRET);
   return async () => {
     await server.stop();
   };

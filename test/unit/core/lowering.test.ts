@@ -3,7 +3,7 @@
  * workflows compiled through the real pipeline (compile + resolveConfig with no project config).
  */
 import { describe, expect, it } from 'vitest';
-import { externalWorkflow, js, str, task, when, workflow, z } from '../../../dsl/index.js';
+import { externalWorkflow, js, secret, str, task, when, workflow, z } from '../../../dsl/index.js';
 import { allTasks, codes, compileAll, compileOk, diagnosticsOf, fileJson, type JsonObject } from './helpers.js';
 
 const fetchUser = task('fetch_user', {
@@ -156,6 +156,55 @@ describe('http (HTTP)', () => {
     const quick = tasks[1]!;
     expect((quick.taskDefinition as JsonObject).timeoutSeconds).toBe(2);
     expect(request(1)).toMatchObject({ connectionTimeOut: 2000, readTimeOut: 2000 });
+  });
+});
+
+describe('secrets', () => {
+  const auth = () => ({ Authorization: str`Bearer ${secret('API_TOKEN')}` });
+
+  it('are written as ${workflow.secrets.NAME}, for the server to put in when the task runs', () => {
+    const wf = workflow('secret_call', { input: userInput, output: anyOutput }, (wf) => {
+      wf.http('call', { uri: 'https://api.example/x', method: 'GET', headers: auth() });
+      return {};
+    });
+    const request = (compileOk(wf).tasks[0]!.inputParameters as JsonObject).http_request as JsonObject;
+    expect(request.headers).toEqual({ Authorization: 'Bearer ${workflow.secrets.API_TOKEN}' });
+  });
+
+  it('reach each element of a one-task for-each as placeholders the script assembles, never as context', () => {
+    const wf = workflow('secret_each', { input: userInput, output: anyOutput }, (wf) => {
+      wf.forEach('each', wf.input.ids, (id, b) => {
+        b.http('call', { uri: str`https://api.example/${id}`, method: 'GET', headers: auth() });
+      });
+      return {};
+    });
+    const script = allTasks(compileOk(wf).tasks).find((t) => t.taskReferenceName === 'each_tasks')!;
+    const params = script.inputParameters as JsonObject;
+    expect(params.context).toEqual({});
+    // Conductor puts secrets into a script's text too: the placeholder must not stand in it whole.
+    expect(String(params.expression)).not.toMatch(/\$\{workflow\.secrets/);
+    expect(String(params.expression)).toContain('"Bearer $" + "{workflow.secrets.API_TOKEN}"');
+  });
+
+  it('are refused where a child definition travels in a task’s input, and in names that cannot work', () => {
+    const child = workflow('secret_child', { input: z.object({}), output: anyOutput }, (wf) => {
+      wf.http('call', { uri: 'https://api.example/x', method: 'GET', headers: auth() });
+      return {};
+    });
+    const inlined = workflow('secret_inlined', { input: userInput, output: anyOutput }, (wf) => {
+      wf.subWorkflow(child, {}, { inline: true });
+      wf.forEach('each', wf.input.ids, (id, b) => {
+        b.http('call_each', { uri: str`https://api.example/${id}`, method: 'GET', headers: auth() });
+        b.noop('after');
+      });
+      return {};
+    });
+    const found = diagnosticsOf(inlined).filter((d) => d.code === 'secret-in-inline-definition');
+    expect(found.map((d) => d.message)).toEqual([
+      expect.stringContaining("sub-workflow 'secret_child' is inlined and reads secret 'API_TOKEN'"),
+      expect.stringContaining("for-each 'each' reads secret 'API_TOKEN' in a body of several steps"),
+    ]);
+    expect(() => secret('api-token')).toThrow(/secret name 'api-token' cannot be used/);
   });
 });
 

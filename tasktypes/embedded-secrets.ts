@@ -1,0 +1,35 @@
+/**
+ * Secrets in workflow definitions that travel inside a task's input: an inline sub-workflow
+ * (SUB_WORKFLOW with `workflowDefinition`) and the per-element child workflow of a multi-step
+ * for-each. Conductor puts secrets into a system task's input when it runs the task, and that
+ * input holds the child's whole definition: the child would start with the secret's value
+ * written into its tasks, stored in its execution history (seen on Conductor OSS 3.32.3).
+ * A workflow called by reference, or a for-each with a single task, keeps the placeholder.
+ */
+import type { StepBase } from '../ir/step.js';
+import { forEachRef } from '../ir/value.js';
+import type { WorkflowIR } from '../ir/workflow.js';
+import { registryLookup } from './lookup.js';
+
+/** The name of the first secret read anywhere in these steps (nested blocks and inline children included). */
+export function firstSecretIn(steps: readonly StepBase[]): string | undefined {
+  for (const step of steps) {
+    let found: string | undefined;
+    for (const placed of registryLookup().valuesOf(step)) {
+      forEachRef(placed.value, (ref) => {
+        if (found === undefined && ref.target.kind === 'secret') found = ref.target.name;
+      });
+    }
+    if (found !== undefined) return found;
+    for (const block of registryLookup().blocksOf(step)) {
+      found = firstSecretIn(block.steps);
+      if (found !== undefined) return found;
+    }
+    const inline = (step as { inlineDefinition?: WorkflowIR }).inlineDefinition;
+    if (inline) {
+      found = firstSecretIn(inline.steps);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
