@@ -7,7 +7,7 @@
  * A workflow called by reference, or a for-each with a single task, keeps the placeholder.
  */
 import type { StepBase } from '../ir/step.js';
-import { forEachRef } from '../ir/value.js';
+import type { Value } from '../ir/value.js';
 import type { WorkflowIR } from '../ir/workflow.js';
 import { registryLookup } from './lookup.js';
 
@@ -16,9 +16,7 @@ export function firstSecretIn(steps: readonly StepBase[]): string | undefined {
   for (const step of steps) {
     let found: string | undefined;
     for (const placed of registryLookup().valuesOf(step)) {
-      forEachRef(placed.value, (ref) => {
-        if (found === undefined && ref.target.kind === 'secret') found = ref.target.name;
-      });
+      found ??= secretIn(placed.value);
     }
     if (found !== undefined) return found;
     for (const block of registryLookup().blocksOf(step)) {
@@ -32,4 +30,37 @@ export function firstSecretIn(steps: readonly StepBase[]): string | undefined {
     }
   }
   return undefined;
+}
+
+const RAW_SECRET = /\$\{workflow\.secrets\.([A-Za-z0-9_]+)/;
+
+/** A secret read by this value: through secret(), or written into raw('…') text. */
+function secretIn(value: Value): string | undefined {
+  switch (value.kind) {
+    case 'literal':
+      return undefined;
+    case 'raw':
+      return RAW_SECRET.exec(value.text)?.[1];
+    case 'ref':
+      if (value.target.kind === 'secret') return value.target.name;
+      return value.target.kind === 'alias' ? secretIn(value.target.value) : undefined;
+    case 'template':
+      for (const part of value.parts) {
+        const found = typeof part === 'string' ? undefined : secretIn(part);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    case 'object':
+      for (const field of Object.values(value.fields)) {
+        const found = secretIn(field);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    case 'array':
+      for (const item of value.items) {
+        const found = secretIn(item);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+  }
 }

@@ -234,6 +234,8 @@ export const forEachType: TaskTypeModule<ForEachNode> = {
         'secret-in-inline-definition',
         `for-each '${node.ref}' reads secret '${secret}' in a body of several steps, which runs as a child workflow whose definition Conductor would store with the secret's value in it`,
         'move the body into a workflow of its own and make b.subWorkflow(thatWorkflow, …) the for-each’s one step, or read the secret in a body of one step',
+        // An imported definition already runs this way: say so, but build it as it was.
+        ctx.workflow.preserveSettings ? 'warning' : 'error',
       );
     }
     if (node.items.kind === 'literal' || node.items.kind === 'template') {

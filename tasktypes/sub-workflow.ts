@@ -97,6 +97,8 @@ export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
         'secret-in-inline-definition',
         `sub-workflow '${node.ref}' is inlined and reads secret '${secret}': Conductor would start it with the secret's value written into its definition, stored in its execution history`,
         'call it by name (drop inline: true); a registered workflow keeps the placeholder until its task runs',
+        // An imported definition already runs this way: say so, but build it as it was.
+        ctx.workflow.preserveSettings ? 'warning' : 'error',
       );
     }
     if (!node.inlineDefinition && !ctx.knowsWorkflow(node.workflow.name)) {

@@ -3,7 +3,7 @@
  * workflows compiled through the real pipeline (compile + resolveConfig with no project config).
  */
 import { describe, expect, it } from 'vitest';
-import { externalWorkflow, js, secret, str, task, when, workflow, z } from '../../../dsl/index.js';
+import { externalWorkflow, js, raw, secret, str, task, when, workflow, z } from '../../../dsl/index.js';
 import { allTasks, codes, compileAll, compileOk, diagnosticsOf, fileJson, type JsonObject } from './helpers.js';
 
 const fetchUser = task('fetch_user', {
@@ -205,6 +205,23 @@ describe('secrets', () => {
       expect.stringContaining("for-each 'each' reads secret 'API_TOKEN' in a body of several steps"),
     ]);
     expect(() => secret('api-token')).toThrow(/secret name 'api-token' cannot be used/);
+
+    // Written by hand with raw() too; an imported definition that already does it is only warned about.
+    const rawChild = workflow('raw_secret_child', { input: z.object({}), output: anyOutput }, (wf) => {
+      wf.http('call', { uri: 'https://api.example/x', method: 'GET', headers: { Authorization: raw<string>('Bearer ${workflow.secrets.OLD_KEY}') } });
+      return {};
+    });
+    const severities = (preserveSettings: boolean) =>
+      diagnosticsOf(
+        workflow('raw_secret_parent', { input: z.object({}), output: anyOutput, preserveSettings }, (wf) => {
+          wf.subWorkflow(rawChild, {}, { inline: true });
+          return {};
+        }),
+      )
+        .filter((d) => d.code === 'secret-in-inline-definition')
+        .map((d) => d.severity);
+    expect(severities(false)).toEqual(['error']);
+    expect(severities(true)).toEqual(['warning']);
   });
 });
 
