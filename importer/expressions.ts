@@ -15,7 +15,8 @@ export type ExprRoot =
   | { readonly kind: 'stepOutput'; readonly ref: string }
   | { readonly kind: 'stepInput'; readonly ref: string }
   | { readonly kind: 'stepMeta'; readonly ref: string; readonly field: string }
-  | { readonly kind: 'taskId' };
+  | { readonly kind: 'taskId' }
+  | { readonly kind: 'secret'; readonly name: string };
 
 export interface ParsedRef {
   readonly root: ExprRoot;
@@ -80,6 +81,8 @@ function rootText(root: ExprRoot): string {
       return `${root.ref}.${root.field}`;
     case 'taskId':
       return 'CPEWF_TASK_ID';
+    case 'secret':
+      return `workflow.secrets.${root.name}`;
   }
 }
 
@@ -93,6 +96,10 @@ function splitRoot(body: string): { root: ExprRoot; rest: string } | undefined {
   if (first === 'workflow') {
     if (second === 'input') return { root: { kind: 'workflowInput' }, rest };
     if (second === 'variables') return { root: { kind: 'variables' }, rest };
+    if (second === 'secrets') {
+      const name = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(rest)?.[1];
+      return name === undefined ? undefined : { root: { kind: 'secret', name }, rest: '' };
+    }
     if ((WORKFLOW_META_FIELDS as readonly string[]).includes(second)) return { root: { kind: 'workflowMeta', field: second }, rest };
     return undefined;
   }

@@ -237,7 +237,7 @@ function finish(path: string, header: string, imports: readonly ImportSpec[], bo
 /** Names from 'baton' that the module's text uses. */
 function batonImports(text: string, always: readonly string[]): string[] {
   const used = new Set(always);
-  for (const name of ['raw', 'str', 'js', 'z']) if (new RegExp(`\\b${name}[(\`<.]`).test(text)) used.add(name);
+  for (const name of ['raw', 'str', 'js', 'secret', 'z']) if (new RegExp(`\\b${name}[(\`<.]`).test(text)) used.add(name);
   return [...used].sort();
 }
 

@@ -117,7 +117,7 @@ export interface Batch {
 }
 
 /** Names every generated module may use besides its own: imports from 'baton' and the scopes. */
-export const BUILTIN_NAMES = ['workflow', 'task', 'externalWorkflow', 'z', 'raw', 'str', 'js', 'wf', 'b'];
+export const BUILTIN_NAMES = ['workflow', 'task', 'externalWorkflow', 'z', 'raw', 'str', 'js', 'secret', 'wf', 'b'];
 
 export const workflowKey = (name: string, version: number) => `${name}@${version}`;
 

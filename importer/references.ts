@@ -90,6 +90,8 @@ export function resolveReference(plan: WorkflowPlan, ref: ParsedRef, at: Positio
       return ref.path.length === 0 ? WORKFLOW_META[root.field] : undefined;
     case 'taskId':
       return { text: 'wf.taskId', type: 'string' };
+    case 'secret':
+      return ref.path.length === 0 ? { text: `secret('${root.name}')`, type: 'string' } : undefined;
     case 'stepOutput':
     case 'stepInput':
     case 'stepMeta': {

@@ -15,6 +15,7 @@ describe('parseReference', () => {
     expect(parseReference('charge.input.amount')).toMatchObject({ root: { kind: 'stepInput', ref: 'charge' }, path: ['amount'] });
     expect(parseReference('charge.status')).toMatchObject({ root: { kind: 'stepMeta', ref: 'charge', field: 'status' } });
     expect(parseReference('CPEWF_TASK_ID')).toMatchObject({ root: { kind: 'taskId' } });
+    expect(parseReference('workflow.secrets.token')).toMatchObject({ root: { kind: 'secret', name: 'token' }, path: [] });
     expect(parseReference("a.output['it\\'s']")).toMatchObject({ path: ["it's"] });
   });
 
@@ -25,7 +26,8 @@ describe('parseReference', () => {
     expect(parseReference('a.output.list.0')).toBeUndefined();
     expect(parseReference('a.output.items[?(@.qty > 1)]')).toBeUndefined();
     expect(parseReference('a.output.items.length()')).toBeUndefined();
-    expect(parseReference('workflow.secrets.token')).toBeUndefined();
+    expect(parseReference('workflow.secrets.token.part')).toBeUndefined();
+    expect(parseReference("workflow.secrets['token']")).toBeUndefined();
     expect(parseReference('workflow.env.region')).toBeUndefined();
     expect(parseReference('a')).toBeUndefined();
     expect(parseReference('a.outputs.x')).toBeUndefined();

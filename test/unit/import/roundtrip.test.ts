@@ -122,6 +122,7 @@ describe('import of the corpus', () => {
     expect(catalog).toContain("odd: wf.input['odd key']");
     expect(catalog).toContain("wf.task('publish', {\n    type: 'FORK_JOIN_DYNAMIC',");
     expect(catalog).toContain('taskName: str`${wf.input.supplier}_notify`');
+    expect(catalog).toContain("secret: secret('supplier_token')");
 
     const legacy = source('legacy_notifications.ts');
     expect(legacy).toContain("type: 'DECISION'");
