@@ -68,10 +68,26 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
 }
 
+/** Refresh this long before the token says it expires (or after 45 minutes when it does not say). */
+const TOKEN_MARGIN_MS = 5 * 60_000;
+
+/** How long a token may be used: its JWT `exp` claim less a margin, else 45 minutes. */
+export function tokenLifetimeMs(token: string, now = Date.now()): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    if (typeof payload.exp === 'number') return Math.max(0, payload.exp * 1000 - now - TOKEN_MARGIN_MS);
+  } catch {
+    // Not a JWT: fall through.
+  }
+  return 45 * 60_000;
+}
+
 export class Conductor {
   readonly base: string;
   readonly api: string;
   private token: { value: string; expires: number } | undefined;
+  /** A token request in flight: concurrent calls wait for it rather than ask again. */
+  private fetchingToken: Promise<void> | undefined;
   private readonly attempts: number;
   private readonly retryDelayMs: number;
   private readonly timeoutMs: number;
@@ -98,24 +114,32 @@ export class Conductor {
     return Boolean(this.options.keyId && this.options.keySecret);
   }
 
-  /** The header Orkes expects; refreshed before it expires. */
-  private async authHeaders(force = false): Promise<Record<string, string>> {
+  /** The header Orkes expects; refreshed before it expires, or at once when `stale` was refused. */
+  private async authHeaders(stale?: string): Promise<Record<string, string>> {
     if (!this.authenticated) return {};
-    if (force || !this.token || Date.now() > this.token.expires) {
-      const response = await fetch(`${this.api}/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ keyId: this.options.keyId, keySecret: this.options.keySecret }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+    const current = this.token;
+    const refresh = !current || Date.now() > current.expires || (stale !== undefined && current.value === stale);
+    if (refresh) {
+      this.fetchingToken ??= this.fetchToken().finally(() => {
+        this.fetchingToken = undefined;
       });
-      if (!response.ok) {
-        throw new ConductorError(`authentication failed (${response.status}): check CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET`, response.status, await readBody(response), 'POST', '/token');
-      }
-      const { token } = (await response.json()) as { token: string };
-      // Tokens live about an hour; refresh well before.
-      this.token = { value: token, expires: Date.now() + 45 * 60_000 };
+      await this.fetchingToken;
     }
     return { 'X-Authorization': this.token!.value };
+  }
+
+  private async fetchToken(): Promise<void> {
+    const response = await fetch(`${this.api}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ keyId: this.options.keyId, keySecret: this.options.keySecret }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) {
+      throw new ConductorError(`authentication failed (${response.status}): check CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET`, response.status, await readBody(response), 'POST', '/token');
+    }
+    const { token } = (await response.json()) as { token: string };
+    this.token = { value: token, expires: Date.now() + tokenLifetimeMs(token) };
   }
 
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -126,19 +150,23 @@ export class Conductor {
     for (let attempt = 1; ; attempt++) {
       this.requests[method] = (this.requests[method] ?? 0) + 1;
       let response: Response;
+      let auth: Record<string, string> = {};
       try {
+        auth = await this.authHeaders();
         response = await fetch(url, {
           method,
           headers: {
             accept: 'application/json',
             ...(options.body !== undefined && { 'content-type': 'application/json' }),
-            ...(await this.authHeaders()),
+            ...auth,
             ...options.headers,
           },
           ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
           signal: AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
         });
       } catch (error) {
+        // Refused credentials are not a network failure: retrying cannot help.
+        if (error instanceof ConductorError) throw error;
         if (retry && attempt < this.attempts) {
           await sleep(this.retryDelayMs * 2 ** (attempt - 1));
           continue;
@@ -147,8 +175,10 @@ export class Conductor {
         throw new ConductorError(`cannot reach Conductor at ${this.base} (${cause})`, 0, undefined, method, path);
       }
       if (response.status === 401 && this.authenticated && !refreshed) {
+        // The token was revoked or expired early: fetch a new one (once) and ask again.
         refreshed = true;
-        await this.authHeaders(true);
+        await response.body?.cancel();
+        await this.authHeaders(auth['X-Authorization']);
         continue;
       }
       const body = await readBody(response);
