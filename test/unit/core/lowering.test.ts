@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { externalWorkflow, js, raw, secret, str, task, when, workflow, z } from '../../../dsl/index.js';
-import { allTasks, codes, compileAll, compileOk, diagnosticsOf, fileJson, type JsonObject } from './helpers.js';
+import { allTasks, codes, compileAll, compileOk, defaultDef, diagnosticsOf, fileJson, type JsonObject } from './helpers.js';
 
 const fetchUser = task('fetch_user', {
   input: z.object({ id: z.string() }),
@@ -14,28 +14,6 @@ const notify = task('notify', { input: z.object({ text: z.string() }), output: z
 
 const userInput = z.object({ id: z.string(), ids: z.array(z.string()), flag: z.boolean(), tier: z.enum(['gold', 'basic']) });
 const anyOutput = z.object({}).catchall(z.unknown());
-
-/** The full settings baton writes for a task with the shipped defaults and a given timeout. */
-function settings(name: string, overrides: Partial<Record<string, unknown>> = {}): JsonObject {
-  return {
-    name,
-    retryCount: 3,
-    retryLogic: 'EXPONENTIAL_BACKOFF',
-    retryDelaySeconds: 2,
-    backoffScaleFactor: 1,
-    maxRetryDelaySeconds: 60,
-    backoffJitterMs: 0,
-    timeoutSeconds: 60,
-    responseTimeoutSeconds: 60,
-    totalTimeoutSeconds: 60 * 4 + 2 + 4 + 8 + 60,
-    timeoutPolicy: 'RETRY',
-    pollTimeoutSeconds: 0,
-    rateLimitPerFrequency: 0,
-    rateLimitFrequencyInSeconds: 1,
-    concurrentExecLimit: 0,
-    ...overrides,
-  } as JsonObject;
-}
 
 describe('run (SIMPLE)', () => {
   it('writes the declaration name, a derived reference and the mapped input', () => {
@@ -98,7 +76,7 @@ describe('run (SIMPLE)', () => {
       taskReferenceName: 'patient',
       type: 'SIMPLE',
       inputParameters: { id: 'b' },
-      taskDefinition: settings('fetch_user', { retryCount: 1, timeoutSeconds: 20, responseTimeoutSeconds: 20, totalTimeoutSeconds: 20 * 2 + 2 + 60 }),
+      taskDefinition: defaultDef('fetch_user', { retryCount: 1, timeoutSeconds: 20, responseTimeoutSeconds: 20, totalTimeoutSeconds: 20 * 2 + 2 + 60 }),
     });
   });
 });
@@ -135,7 +113,7 @@ describe('http (HTTP)', () => {
             readTimeOut: 2000,
           },
         },
-        taskDefinition: settings('get_profile', { timeoutSeconds: 30, responseTimeoutSeconds: 30, totalTimeoutSeconds: 30 * 4 + 14 + 60 }),
+        taskDefinition: defaultDef('get_profile', { timeoutSeconds: 30, responseTimeoutSeconds: 30, totalTimeoutSeconds: 30 * 4 + 14 + 60 }),
       },
     ]);
     // The response lives under output.response.
@@ -595,7 +573,7 @@ describe('subWorkflow (SUB_WORKFLOW)', () => {
         type: 'SUB_WORKFLOW',
         inputParameters: { id: '${workflow.input.id}' },
         subWorkflowParam: { name: 'child_flow', version: 2, taskToDomain: { notify: 'blue' } },
-        taskDefinition: settings('child_flow', { retryCount: 0, timeoutSeconds: 0, responseTimeoutSeconds: 3600, totalTimeoutSeconds: 0 }),
+        taskDefinition: defaultDef('child_flow', { retryCount: 0, timeoutSeconds: 0, responseTimeoutSeconds: 3600, totalTimeoutSeconds: 0 }),
       },
     ]);
     expect(definition.outputParameters).toEqual({ done: '${child_flow.output.done}' });
@@ -670,7 +648,7 @@ describe('wait, terminate, setVariable and the task() escape hatch', () => {
         taskReferenceName: 'publish',
         type: 'KAFKA_PUBLISH',
         inputParameters: { kafka_request: { topic: 't' } },
-        taskDefinition: settings('kafka_out', { timeoutSeconds: 10, responseTimeoutSeconds: 10, totalTimeoutSeconds: 10 * 4 + 14 + 60 }),
+        taskDefinition: defaultDef('kafka_out', { timeoutSeconds: 10, responseTimeoutSeconds: 10, totalTimeoutSeconds: 10 * 4 + 14 + 60 }),
       },
     ]);
   });
@@ -757,7 +735,7 @@ describe('compensation', () => {
         orderId: '${next_compensation.output.result.input.orderId}',
         reason: '${next_compensation.output.result.input.reason}',
       },
-      taskDefinition: settings('refund', {
+      taskDefinition: defaultDef('refund', {
         retryCount: 10,
         retryDelaySeconds: 5,
         maxRetryDelaySeconds: 300,
