@@ -42,9 +42,9 @@ export interface HttpOptions<O extends z.ZodType> extends StepOptions {
   accept?: string;
   /** Content-Type of the body (default application/json). */
   contentType?: string;
-  /** Default: 5 s, or the step's timeout when that is shorter (Conductor's own is 100 ms). */
+  /** Default: a quarter of the step's timeout, at most 5 s (Conductor's own is 100 ms). */
   connectionTimeOutMs?: number;
-  /** Default: the step's timeoutSeconds from its policy (Conductor's own is 150 ms). */
+  /** Default: the rest of the step's timeout (Conductor's own is 150 ms). */
   readTimeOutMs?: number;
   /** Schema of the response body. */
   output?: O;
@@ -88,23 +88,25 @@ const ABSOLUTE_URL = /^https?:\/\/[^/\s]+/i;
 
 const JSON_MEDIA = 'application/json';
 
-/** Connecting takes this long at most unless the step's own timeout is shorter. */
+/** Connecting may take a quarter of the step's timeout, and never more than this. */
 const CONNECT_MS = 5_000;
 
 /**
  * The request with Accept and Content-Type defaulting to JSON and explicit connect and read
  * timeouts (the server's own, 100 ms and 150 ms, fail any slow service), keys in their usual
- * order. The read timeout is the step's timeout, so one attempt ends when the call does.
+ * order. Together they fit in the step's timeout, so the call ends before Conductor gives the
+ * attempt up.
  */
 function withDefaults(request: { [key: string]: Json }, timeoutSeconds: number): { [key: string]: Json } {
   const out: { [key: string]: Json } = {};
   for (const key of ['uri', 'method', 'headers', 'body']) if (key in request) out[key] = request[key]!;
   out.accept = request.accept ?? JSON_MEDIA;
   out.contentType = request.contentType ?? JSON_MEDIA;
-  // A timeout of 0 means none; the read timeout then falls back to the shipped 60 s.
-  const readMs = timeoutSeconds > 0 ? timeoutSeconds * 1000 : 60_000;
-  out.connectionTimeOut = request.connectionTimeOut ?? Math.min(CONNECT_MS, readMs);
-  out.readTimeOut = request.readTimeOut ?? readMs;
+  // A timeout of 0 means none; the call then gets the shipped default of 60 s.
+  const budgetMs = timeoutSeconds > 0 ? timeoutSeconds * 1000 : 60_000;
+  const connectMs = Math.min(CONNECT_MS, Math.floor(budgetMs / 4));
+  out.connectionTimeOut = request.connectionTimeOut ?? connectMs;
+  out.readTimeOut = request.readTimeOut ?? budgetMs - connectMs;
   for (const [key, value] of Object.entries(request)) if (!(key in out)) out[key] = value;
   return out;
 }

@@ -102,7 +102,7 @@ export default workflow(
           address: wf.input.shippingAddress,
           items: wf.input.items,
         },
-        // Tighter than baton's defaults (5 s to connect, the step's 30 s to read): booking is quick.
+        // Tighter than baton's defaults (5 s to connect, 25 s to read): booking is quick.
         connectionTimeOutMs: 2_000,
         readTimeOutMs: 10_000,
         output: z.object({
