@@ -13,6 +13,7 @@ import type { RefBase } from '../dsl/ref.js';
 import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
 import { type CompensableStep, makeCompensableStep } from '../dsl/step.js';
 import type { TaskTypeModule } from './types.js';
+import { literalNumber } from './value-facts.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -91,6 +92,14 @@ const JSON_MEDIA = 'application/json';
 /** Connecting may take a quarter of the step's timeout, and never more than this. */
 const CONNECT_MS = 5_000;
 
+/** Connect and read timeouts that together fit in the step's timeout. */
+function defaultTimeouts(timeoutSeconds: number): { connectMs: number; readMs: number } {
+  // A timeout of 0 means none; the call then gets the shipped default of 60 s.
+  const budgetMs = timeoutSeconds > 0 ? timeoutSeconds * 1000 : 60_000;
+  const connectMs = Math.min(CONNECT_MS, Math.floor(budgetMs / 4));
+  return { connectMs, readMs: budgetMs - connectMs };
+}
+
 /**
  * The request with Accept and Content-Type defaulting to JSON and explicit connect and read
  * timeouts (the server's own, 100 ms and 150 ms, fail any slow service), keys in their usual
@@ -102,11 +111,9 @@ function withDefaults(request: { [key: string]: Json }, timeoutSeconds: number):
   for (const key of ['uri', 'method', 'headers', 'body']) if (key in request) out[key] = request[key]!;
   out.accept = request.accept ?? JSON_MEDIA;
   out.contentType = request.contentType ?? JSON_MEDIA;
-  // A timeout of 0 means none; the call then gets the shipped default of 60 s.
-  const budgetMs = timeoutSeconds > 0 ? timeoutSeconds * 1000 : 60_000;
-  const connectMs = Math.min(CONNECT_MS, Math.floor(budgetMs / 4));
-  out.connectionTimeOut = request.connectionTimeOut ?? connectMs;
-  out.readTimeOut = request.readTimeOut ?? budgetMs - connectMs;
+  const defaults = defaultTimeouts(timeoutSeconds);
+  out.connectionTimeOut = request.connectionTimeOut ?? defaults.connectMs;
+  out.readTimeOut = request.readTimeOut ?? defaults.readMs;
   for (const [key, value] of Object.entries(request)) if (!(key in out)) out[key] = value;
   return out;
 }
@@ -150,6 +157,19 @@ export const httpType: TaskTypeModule<HttpNode> = {
     }
     if (uri?.kind === 'literal' && uri.value === '') {
       ctx.report(node.loc, 'http-uri', `HTTP step '${node.ref}' has an empty uri`);
+    }
+    const timeoutSeconds = ctx.policy(node).timeoutSeconds;
+    const defaults = defaultTimeouts(timeoutSeconds);
+    const connectMs = literalNumber(node.request.connectionTimeOut) ?? defaults.connectMs;
+    const readMs = literalNumber(node.request.readTimeOut) ?? defaults.readMs;
+    if (!ctx.workflow.preserveSettings && timeoutSeconds > 0 && connectMs + readMs > timeoutSeconds * 1000) {
+      ctx.report(
+        node.loc,
+        'http-timeouts',
+        `HTTP step '${node.ref}' may connect for ${connectMs} ms and read for ${readMs} ms, longer than its ${timeoutSeconds} s timeout: Conductor gives the attempt up before the call does`,
+        'raise timeoutSeconds, or lower connectionTimeOutMs/readTimeOutMs',
+        'warning',
+      );
     }
     if (node.request.body && method?.kind === 'literal' && (method.value === 'GET' || method.value === 'HEAD')) {
       ctx.report(node.loc, 'http-body', `HTTP step '${node.ref}' sends a body with ${method.value}`, 'most servers ignore it; use POST or PUT, or drop the body', 'warning');

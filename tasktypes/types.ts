@@ -44,6 +44,8 @@ export interface CheckContext {
   findWorkflow(name: string, version?: number): WorkflowIR | undefined;
   /** Whether a workflow of that name is known at all (built or declared external). */
   knowsWorkflow(name: string): boolean;
+  /** The retry and timeout settings the step is compiled with. */
+  policy(node: StepBase): TaskPolicy;
 }
 
 export interface LowerContext {

@@ -34,6 +34,7 @@ export function validateWorkflow(workflow: WorkflowIR, project: ProjectView, pol
     report,
     findWorkflow: (name, version) => project.findWorkflow(name, version),
     knowsWorkflow: (name) => project.knowsWorkflow(name),
+    policy: (node) => stepPolicy(policy, workflow, node).policy,
   };
   if (!CONDUCTOR_NAME.test(workflow.name)) {
     report(workflow.loc, 'invalid-name', `workflow name '${workflow.name}' is not allowed by Conductor`, 'use letters, digits, _ and -');

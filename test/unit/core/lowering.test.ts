@@ -124,16 +124,28 @@ describe('http (HTTP)', () => {
     const wf = workflow('http_defaults', { input: userInput, output: anyOutput }, (wf) => {
       wf.http('slow_service', { uri: 'https://slow.example/report', method: 'GET' });
       wf.http('quick_check', { uri: 'https://health.example/ping', method: 'GET', timeoutSeconds: 2, responseTimeoutSeconds: 2 });
-      wf.http('own_read', { uri: 'https://slow.example/x', method: 'GET', readTimeOutMs: 90_000 });
+      wf.http('own_read', { uri: 'https://slow.example/x', method: 'GET', readTimeOutMs: 20_000 });
       return {};
     });
     const { tasks } = compileOk(wf);
     const request = (i: number) => (tasks[i]!.inputParameters as JsonObject).http_request as JsonObject;
     expect(request(0)).toMatchObject({ connectionTimeOut: 5000, readTimeOut: 25_000 });
-    expect(request(2)).toMatchObject({ connectionTimeOut: 5000, readTimeOut: 90_000 });
+    expect(request(2)).toMatchObject({ connectionTimeOut: 5000, readTimeOut: 20_000 });
     const quick = tasks[1]!;
     expect((quick.taskDefinition as JsonObject).timeoutSeconds).toBe(2);
     expect(request(1)).toMatchObject({ connectionTimeOut: 500, readTimeOut: 1500 });
+  });
+
+  it('warns when the call may outlast the step: Conductor would give the attempt up first', () => {
+    const wf = workflow('http_outlasts', { input: userInput, output: anyOutput }, (wf) => {
+      wf.http('slow_read', { uri: 'https://slow.example/x', method: 'GET', readTimeOutMs: 90_000 });
+      wf.http('fits', { uri: 'https://slow.example/y', method: 'GET', readTimeOutMs: 90_000, timeoutSeconds: 120, responseTimeoutSeconds: 120 });
+      return {};
+    });
+    const found = diagnosticsOf(wf).filter((d) => d.code === 'http-timeouts');
+    expect(found.map((d) => [d.severity, d.message])).toEqual([
+      ['warning', "HTTP step 'slow_read' may connect for 5000 ms and read for 90000 ms, longer than its 30 s timeout: Conductor gives the attempt up before the call does"],
+    ]);
   });
 });
 
