@@ -104,5 +104,7 @@ export interface TaskTypeModule<N extends StepBase = StepBase> {
   itemRef?(node: N, which: 'item' | 'index'): { readonly ref: string; readonly prefix: readonly PathSegment[] };
   /** The output schema of the step, for checking references and MCP descriptions. */
   outputSchema?(node: N): z.ZodType | undefined;
+  /** Seconds a step of this type takes at the least, when known at build time (a fixed WAIT). */
+  minimumSeconds?(node: N): number;
   lower(node: N, ctx: LowerContext): ConductorTask[];
 }

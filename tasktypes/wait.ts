@@ -58,6 +58,14 @@ export function wait<O extends z.ZodType = z.ZodUnknown>(scope: ScopeLike, name:
   return makeStep(node);
 }
 
+/** Seconds in a duration Conductor can read ("1d 2h 30m"), or undefined. */
+export function durationSeconds(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (!m || text.trim() === '') return undefined;
+  const [days = 0, hours = 0, minutes = 0, seconds = 0] = m.slice(1).map((part) => Number(part ?? 0));
+  return ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
+}
+
 export const waitType: TaskTypeModule<WaitNode> = {
   kind: 'wait',
   conductorTypes: ['WAIT'],
@@ -76,6 +84,10 @@ export const waitType: TaskTypeModule<WaitNode> = {
     }
   },
   outputSchema: (node) => node.outputSchema ?? z.unknown(),
+  minimumSeconds(node) {
+    const duration = node.input.duration;
+    return duration?.kind === 'literal' ? (durationSeconds(String(duration.value)) ?? 0) : 0;
+  },
   lower(node, ctx) {
     return [ctx.task(node, node.ref, 'WAIT', { inputParameters: ctx.values(node.input) })];
   },

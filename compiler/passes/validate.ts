@@ -7,7 +7,7 @@ import type { SourceLoc } from '../../ir/source.js';
 import type { StepBase, UndoWorkflowIR } from '../../ir/step.js';
 import type { TaskDeclIR } from '../../ir/task-decl.js';
 import type { WorkflowIR } from '../../ir/workflow.js';
-import { executionOf, moduleOf, walkSteps } from '../../tasktypes/registry.js';
+import { blocksOf, executionOf, moduleOf, walkSteps } from '../../tasktypes/registry.js';
 import { checkLiteralInput } from '../../tasktypes/check-input.js';
 import type { CheckContext, Severity } from '../../tasktypes/types.js';
 import { cronProblem } from '../cron.js';
@@ -104,6 +104,7 @@ export function validateWorkflow(workflow: WorkflowIR, project: ProjectView, pol
     report(workflow.loc, 'unknown-profile', `workflow '${workflow.name}' asks for profile '${workflow.profile}'`, `known profiles: ${Object.keys(policy.profiles).join(', ')}`);
   }
 
+  checkOutlastsTimeout(workflow, policy, report);
   checkReferences(workflow, report);
   checkLiteralInput(workflow.output, workflow.outputMapping, workflow.loc, ctx, `workflow '${workflow.name}'`, 'output');
 
@@ -141,6 +142,39 @@ function isValidZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Seconds these steps take at the least: fixed waits and start delays on every path. Parallel
+ * branches count their longest; a switch its shortest branch (its default included); loop and
+ * for-each bodies nothing, since they may not run.
+ */
+function minimumSeconds(steps: readonly StepBase[]): number {
+  let total = 0;
+  for (const step of steps) {
+    total += (step.options.startDelaySeconds ?? 0) + (moduleOf(step).minimumSeconds?.(step) ?? 0);
+    const blocks = blocksOf(step);
+    const always = blocks.filter((b) => b.mode === 'always').map((b) => minimumSeconds(b.steps));
+    const maybe = blocks.filter((b) => b.mode === 'maybe').map((b) => minimumSeconds(b.steps));
+    if (always.length > 0) total += Math.max(...always);
+    if (maybe.length > 0) total += Math.min(...maybe);
+  }
+  return total;
+}
+
+/** A run that waits longer than its own timeout always times out (the default is an hour). */
+function checkOutlastsTimeout(workflow: WorkflowIR, policy: PolicyTable, report: Reporter): void {
+  const timeout = workflow.timeoutSeconds ?? policy.workflow.timeoutSeconds;
+  const least = minimumSeconds(workflow.steps);
+  if (timeout <= 0 || least < timeout) return;
+  const timesOut = (workflow.timeoutPolicy ?? policy.workflow.timeoutPolicy) === 'TIME_OUT_WF';
+  report(
+    workflow.loc,
+    'workflow-timeout',
+    `workflow '${workflow.name}' waits at least ${least} s (fixed waits and start delays) but its timeout is ${timeout} s: every run ${timesOut ? 'times out' : 'raises a timeout alert'}`,
+    'raise timeoutSeconds (0 for no limit), or shorten the waits',
+    timesOut && !workflow.preserveSettings ? 'error' : 'warning',
+  );
 }
 
 /** An undo workflow must be one the server will have, and not the workflow it undoes. */

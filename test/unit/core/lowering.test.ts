@@ -621,7 +621,8 @@ describe('wait, terminate, setVariable and the task() escape hatch', () => {
   it('write their own input shapes', () => {
     const wf = workflow(
       'small_types',
-      { input: userInput, output: anyOutput, variables: z.object({ count: z.number(), who: z.string() }) },
+      // Two hours: the waits add up to more than the default hour.
+      { input: userInput, output: anyOutput, variables: z.object({ count: z.number(), who: z.string() }), timeoutSeconds: 7200 },
       (wf) => {
         wf.wait('pause', { seconds: 30 });
         wf.wait('nap', { duration: '1h 30m' });

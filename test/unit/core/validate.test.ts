@@ -152,6 +152,45 @@ describe('policies and profiles', () => {
   });
 });
 
+describe('workflow timeout', () => {
+  const waits = (name: string, extra: object, body: (wf: WorkflowScope<never>) => void) =>
+    workflow(name, { input, output, ...extra } as never, (wf) => {
+      body(wf as never);
+      return {};
+    });
+
+  it('refuses a workflow whose fixed waits outlast its timeout, so every run would time out', () => {
+    const found = diagnosticsOf(waits('cool_off', {}, (wf) => void wf.wait('two_hours', { duration: '2h' })));
+    expect(only(found, 'workflow-timeout').map((d) => [d.severity, d.message])).toEqual([
+      ['error', "workflow 'cool_off' waits at least 7200 s (fixed waits and start delays) but its timeout is 3600 s: every run times out"],
+    ]);
+    // Start delays and parallel branches add up; a timeout that covers them is fine.
+    const parallel = (timeoutSeconds: number) =>
+      diagnosticsOf(
+        waits(`parallel_${timeoutSeconds}`, { timeoutSeconds }, (wf) => {
+          wf.run(notify, { text: 'x' }, { startDelaySeconds: 600 });
+          wf.parallel('both', { short: (b) => void b.wait('short', { seconds: 60 }), long: (b) => void b.wait('long', { duration: '1h' }) });
+        }),
+      );
+    expect(messages(parallel(3600), 'workflow-timeout')).toEqual([expect.stringContaining('waits at least 4200 s')]);
+    expect(codes(parallel(4201))).not.toContain('workflow-timeout');
+  });
+
+  it('counts a switch by its shortest branch and loops not at all, and only warns without TIME_OUT_WF', () => {
+    const branches = diagnosticsOf(
+      workflow('maybe_wait', { input, output }, (wf) => {
+        wf.if('slow_path', wf.input.flag, (b) => void b.wait('long', { duration: '2h' }));
+        wf.loop('again', (b) => void b.wait('pass', { duration: '2h' }), { maxIterations: 2 });
+        return {};
+      }),
+    );
+    expect(codes(branches)).not.toContain('workflow-timeout');
+    const alerting = diagnosticsOf(waits('alert_only', { timeoutPolicy: 'ALERT_ONLY' }, (wf) => void wf.wait('two_hours', { seconds: 7200 })));
+    expect(only(alerting, 'workflow-timeout').map((d) => d.severity)).toEqual(['warning']);
+    expect(messages(alerting, 'workflow-timeout')[0]).toContain('every run raises a timeout alert');
+  });
+});
+
 describe('examples and schedules', () => {
   it('an example that does not match the input schema, and duplicate names', () => {
     const wf = simple('examples', {
@@ -343,7 +382,8 @@ describe("each task type's own rules", () => {
   });
 
   it('valid waits, terminations and requests pass', () => {
-    const wf = workflow('valid_rules', { input, output }, (wf) => {
+    // No workflow timeout: the waits add up to days.
+    const wf = workflow('valid_rules', { input, output, timeoutSeconds: 0 }, (wf) => {
       for (const duration of ['1d 2h 30m 15s', '30m', '45 seconds', '2 hours', '1 day']) wf.wait('w', { duration });
       for (const until of ['2026-12-01', '2026-12-01 09:00', '2026-12-01 09:00 UTC', '2026-12-01 09:00 America/New_York']) wf.wait('u', { until });
       wf.http('h', { uri: 'http://127.0.0.1:8080/x', method: 'DELETE' });
