@@ -11,11 +11,12 @@ import { mcpCommand } from './commands/mcp.js';
 import { workerCommand } from './commands/worker.js';
 import { runCommand } from './commands/run.js';
 import { importCommand } from './commands/import.js';
+import { initCommand } from './commands/init.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export type CommandModule = (cli: Argv) => Argv;
 
-const commands: CommandModule[] = [buildCommand, graphCommand, devServerCommand, registerCommand, validateCommand, mcpCommand, workerCommand, runCommand, importCommand];
+const commands: CommandModule[] = [initCommand, buildCommand, graphCommand, devServerCommand, registerCommand, validateCommand, mcpCommand, workerCommand, runCommand, importCommand];
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;

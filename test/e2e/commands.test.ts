@@ -56,7 +56,35 @@ describe('baton itself', () => {
     expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
     const help = await runBaton(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['build', 'graph', 'dev-server', 'register', 'validate', 'mcp', 'worker', 'run', 'import']) expect(help.stdout).toContain(`baton ${command}`);
+    for (const command of ['init', 'build', 'graph', 'dev-server', 'register', 'validate', 'mcp', 'worker', 'run', 'import']) expect(help.stdout).toContain(`baton ${command}`);
+  });
+
+  it('starts a project with init that builds, registers, runs its worker and completes its workflow', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'baton-init-'));
+    const worker = { current: undefined as ReturnType<typeof spawnBaton> | undefined };
+    try {
+      mkdirSync(join(project, 'node_modules'));
+      symlinkSync(ROOT, join(project, 'node_modules', 'baton'), 'dir');
+      const init = await runBaton(['init', '--root', project]);
+      expect(init.code).toBe(0);
+      expect(init.stdout).toContain('wrote workflows/hello.ts');
+      const root = ['--root', project];
+      const built = await runBaton(['build', ...root]);
+      expect(built.code, built.stderr).toBe(0);
+      const registered = await runBaton(['register', ...root, '--on-conflict', 'overwrite'], env());
+      expect(registered.code, registered.stderr).toBe(0);
+      worker.current = spawnBaton(['worker', ...root], env());
+      await worker.current.waitForLine(/workers started/);
+      const ran = await runBaton(['run', 'hello', ...root, '--example', 'Ada', '--wait', '30', '--json'], env());
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(JSON.parse(ran.stdout)).toMatchObject({ status: 'COMPLETED', output: { greeting: 'Hello, Ada!' } });
+      // A second init keeps every file.
+      expect((await runBaton(['init', '--root', project])).stdout).not.toContain('wrote');
+    } finally {
+      worker.current?.child.kill('SIGTERM');
+      await worker.current?.exited;
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('builds a project that installed it, with no tsconfig of its own, type-checking only that project', async () => {
