@@ -24,6 +24,7 @@ export function jsonDoc(json: Json): Doc {
 function fits(type: ValueType, expect: Expect | 'template'): boolean {
   if (expect === 'any') return true;
   if (expect === 'string') return type === 'any' || type === 'string';
+  if (expect === 'typed') return type === 'any';
   return type !== 'object';
 }
 
@@ -36,7 +37,8 @@ export class ValueWriter {
 
   private raw(text: string, expect: Expect): Doc {
     this.plan.stats.raw++;
-    return expect === 'string' ? `raw<string>(${quote(text)})` : `raw(${quote(text)})`;
+    if (expect === 'string') return `raw<string>(${quote(text)})`;
+    return expect === 'typed' ? `raw<any>(${quote(text)})` : `raw(${quote(text)})`;
   }
 
   private reference(ref: ParsedRef, at: Position, expect: Expect | 'template'): string | undefined {

@@ -3,6 +3,7 @@
  * or a task its planner declines, is written with the escape hatch.
  */
 import type { JsonObject } from '../json.js';
+import { planAiTask } from './ai.js';
 import { planNoop, planJq, planSetVariable, planTerminate, planWait } from './control.js';
 import { planCustom } from './custom.js';
 import { planHttp } from './http.js';
@@ -33,6 +34,15 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   KAFKA_PUBLISH: planKafkaPublish,
   START_WORKFLOW: planStartWorkflow,
   DYNAMIC: planDynamic,
+  LLM_TEXT_COMPLETE: planAiTask,
+  LLM_CHAT_COMPLETE: planAiTask,
+  LLM_GENERATE_EMBEDDINGS: planAiTask,
+  LLM_INDEX_TEXT: planAiTask,
+  LLM_SEARCH_INDEX: planAiTask,
+  LLM_STORE_EMBEDDINGS: planAiTask,
+  LLM_GET_EMBEDDINGS: planAiTask,
+  LIST_MCP_TOOLS: planAiTask,
+  CALL_MCP_TOOL: planAiTask,
 };
 
 /** The form for a task: its builder when that writes it exactly, else the escape hatch. */

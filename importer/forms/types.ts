@@ -34,7 +34,12 @@ export interface Member {
 }
 
 /** Where a value is used, which decides what kind of reference TypeScript accepts there. */
-export type Expect = 'any' | 'string';
+/**
+ * Where a value is used: `any` takes whatever a reference holds, `string` a text, and `typed` an
+ * option with a structured type (chat messages, say), which takes only a reference of unknown
+ * type, or `raw<any>(…)`.
+ */
+export type Expect = 'any' | 'string' | 'typed';
 
 export interface Form {
   /** The builder that writes the step, for the import report (`run`, `switch`, `task`, …). */

@@ -48,6 +48,7 @@ describe('import of the corpus', () => {
       'order_fulfillment_legacy@3',
       'payment_flow@1',
       'payment_flow@2',
+      'support_answer@3',
     ]);
     expect([...definitions.taskDefs.keys()].sort()).toEqual(['authorise_payment', 'capture_payment']);
   });
@@ -124,7 +125,15 @@ describe('import of the corpus', () => {
     expect(catalog).toContain('taskName: str`${wf.input.supplier}_notify`');
     expect(catalog).toContain("secret: secret('supplier_token')");
 
+    // The AI and MCP task types through their builders; a chat with a role Conductor does not know stays raw.
+    const support = source('support_answer.ts');
+    expect(support).toContain("wf.searchIndex('search_kb', {");
+    expect(support).toContain("headers: { Authorization: str`Bearer ${secret('CRM_TOKEN')}` },");
+    expect(support).toContain("messages: raw<any>('${draft.output.messages}'),");
+    expect(support).toContain("wf.task('odd_chat', {\n    type: 'LLM_CHAT_COMPLETE',");
     const legacy = source('legacy_notifications.ts');
+    expect(legacy).toContain("wf.chatComplete('ask_model', {");
+    expect(legacy).toContain('arguments: { id: wf.input.userId },');
     expect(legacy).toContain("type: 'DECISION'");
     expect(legacy).toContain("type: 'MY_PLUGIN_TASK'");
     expect(legacy).toContain("onStateChange: { onFailed: [{ type: 'notify', payload: { who: 'oncall' } }] }");
