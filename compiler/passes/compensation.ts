@@ -1,9 +1,10 @@
 /**
  * The compensation (saga) pass. For a workflow whose steps declare `.compensate(undo, …)`, it
  * generates the failure workflow: Conductor hands it the whole failed execution; a script finds
- * the compensable steps that completed, newest first, and computes each undo task's input from
- * the original step's input and output; a loop then runs those undo tasks one by one, with the
- * patient 'compensation' retry profile. The workflow's own failure workflow, if any, runs last.
+ * the compensable steps that completed, newest first, and computes each undo's input from the
+ * original step's input and output; a loop then runs those undos one by one (a worker task, or a
+ * workflow as a child), with the patient 'compensation' retry profile. The workflow's own failure
+ * workflow, if any, runs last.
  */
 import type { SourceLoc } from '../../ir/source.js';
 import type { StepBase, UndoWorkflowIR } from '../../ir/step.js';
@@ -13,6 +14,7 @@ import type { WorkflowIR } from '../../ir/workflow.js';
 import { outputRefOf, walkSteps } from '../../tasktypes/registry.js';
 import { escapeText } from '../expressions.js';
 import { jsPath } from '../js-source.js';
+import type { PolicyOverrides } from '../../ir/policy.js';
 import { type PolicyTable, profileOf, resolvePolicy, worstCaseSeconds } from '../policy.js';
 import { topLevelKeys } from '../schema-info.js';
 import { type ConductorJson, indexSteps, lowerWorkflowValueJs, taskDefJson } from './lower.js';
@@ -91,8 +93,15 @@ const JAVA_RUN_TO_JS =
   'workflowName: s(w.getWorkflowName()), workflowVersion: w.getWorkflowVersion(), correlationId: s(w.getCorrelationId()), ' +
   'parentWorkflowId: s(w.getParentWorkflowId()) }; } ';
 
-/** The 'sub-workflow' profile's timeouts, for an undo run as a child workflow. */
-const UNDO_WORKFLOW_TIMEOUTS = { timeoutSeconds: 0, responseTimeoutSeconds: 3600, totalTimeoutSeconds: 0 } as const;
+/** The 'sub-workflow' profile's timeouts (its retries are the compensation's), for an undo workflow. */
+function childRunTimeouts(policy: PolicyTable): PolicyOverrides {
+  const profile = profileOf(policy, 'sub-workflow') ?? {};
+  const timeouts: { -readonly [K in keyof PolicyOverrides]: PolicyOverrides[K] } = {};
+  for (const key of ['timeoutSeconds', 'responseTimeoutSeconds', 'totalTimeoutSeconds'] as const) {
+    if (profile[key] !== undefined) timeouts[key] = profile[key];
+  }
+  return timeouts;
+}
 
 /** Seconds one run of an undo workflow may take; undefined when it has no limit. */
 function childTimeout(undo: UndoWorkflowIR, options: CompensationOptions): number | undefined {
@@ -132,7 +141,7 @@ export function compensationWorkflow(workflow: WorkflowIR, options: Compensation
     const resolved = resolvePolicy(options.policy, [
       profileOf(options.policy, 'compensation'),
       // A child run has its own timeout: the task only retries it when it fails.
-      byWorkflow ? UNDO_WORKFLOW_TIMEOUTS : undo.policy,
+      byWorkflow ? childRunTimeouts(options.policy) : undo.policy,
       entry.step.compensation!.policy,
     ]);
     for (const conflict of resolved.conflicts) options.report(entry.step.compensation!.loc, 'policy-conflict', `compensation of '${entry.step.ref}': ${conflict}`);
