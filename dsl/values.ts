@@ -27,10 +27,10 @@ export function toValue(input: unknown, problems: ValueProblem[], path = '$'): V
       return literal(null);
     case 'function':
       if (isRef(input)) return refNode(input);
-      problems.push({ path, message: 'a function cannot be a step input' });
+      problems.push({ path, message: 'a function has no JSON form; compute the value in an inline step' });
       return literal(null);
     case 'symbol':
-      problems.push({ path, message: 'a symbol cannot be a step input' });
+      problems.push({ path, message: 'a symbol has no JSON form' });
       return literal(null);
   }
   if (isRef(input)) return refNode(input);

@@ -96,6 +96,12 @@ describe('diagnostic locations', () => {
     expect(outcome.result).toBeUndefined();
   });
 
+  it('a loader warning points at its line and does not stop the build', async () => {
+    const outcome = await build(['broken-duplicate-key.ts', 'tasks.ts']);
+    expect(outcome.diagnostics.map((d) => [where(d), d.code, d.severity])).toEqual([[at('broken-duplicate-key.ts', "text: 'second'", 'text: \'second\''), 'bundle-warning', 'warning']]);
+    expect(outcome.diagnostics[0]!.message).toMatch(/Duplicate key "text"/);
+  });
+
   it('a syntax error points at the offending token', async () => {
     const outcome = await build(['broken-syntax.ts', 'tasks.ts']);
     expect(outcome.diagnostics.map((d) => [where(d), d.code, d.message])).toEqual([[at('broken-syntax.ts', "{ text: 'ok' }) +;", ';'), 'syntax', 'Unexpected ";"']]);

@@ -143,7 +143,7 @@ describe('input values', () => {
     expect(convert({ x: [Infinity] }).problems).toEqual([{ path: '$.x[0]', message: 'Infinity is not a JSON number' }]);
     expect(convert(undefined).problems[0]!.message).toMatch(/undefined has no JSON form/);
     expect(convert(10n).problems[0]!.message).toMatch(/bigint/);
-    expect(convert(() => 1).problems[0]!.message).toMatch(/a function cannot be a step input/);
+    expect(convert(() => 1).problems[0]!.message).toMatch(/a function has no JSON form/);
     expect(convert(Symbol('s')).problems[0]!.message).toMatch(/symbol/);
     expect(convert(new Map()).problems[0]!.message).toBe('a Map instance is not plain data');
   });
