@@ -4,7 +4,7 @@
  * nothing.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { TaskDeclIR } from '../ir/task-decl.js';
 import { TASK } from '../dsl/task.js';
 import { isWorkflow } from '../dsl/workflow.js';
@@ -111,6 +111,37 @@ export function writeOutput(outDir: string, files: ReadonlyMap<string, string>):
   if (hadOutput) rmSync(previous, { recursive: true, force: true });
 }
 
+/**
+ * Brings an existing output directory up to date by writing only what changed (`stale`, from
+ * compareOutput): every changed or missing file is first written beside its target, and only
+ * once all of them are on disk are they renamed into place and the files no longer generated
+ * removed. A failure while writing leaves the directory as it was; renames do not fail midway.
+ * A rebuild after editing one workflow of a thousand then writes a handful of files, not all.
+ */
+export function applyChanges(outDir: string, files: ReadonlyMap<string, string>, stale: BuildOutcome['stale']): void {
+  const pending: { tmp: string; target: string }[] = [];
+  try {
+    for (const { file, change } of stale) {
+      if (change === 'extra') continue;
+      const target = join(outDir, file);
+      const entry = { tmp: `${target}.tmp-${process.pid}`, target };
+      pending.push(entry);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(entry.tmp, files.get(file)!);
+    }
+  } catch (error) {
+    for (const { tmp } of pending) rmSync(tmp, { force: true });
+    throw error;
+  }
+  for (const { tmp, target } of pending) renameSync(tmp, target);
+  for (const { file, change } of stale) {
+    if (change !== 'extra') continue;
+    rmSync(join(outDir, file), { force: true });
+    // Folders left empty go too, up to the output directory itself.
+    for (let dir = dirname(join(outDir, file)); dir.startsWith(outDir + sep) && readdirSync(dir).length === 0; dir = dirname(dir)) rmSync(dir, { recursive: true });
+  }
+}
+
 export async function buildProject(options: BuildOptions): Promise<BuildOutcome> {
   const timings: Record<string, number> = {};
   const started = performance.now();
@@ -146,8 +177,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildOutcome>
     if (options.check) stale = compareOutput(config.outDir, result.files);
     else if (!options.dryRun) {
       // Output that is already what this build produces is left alone: rewriting thousands of
-      // files costs more than reading them, and their modification times stay meaningful.
-      if (compareOutput(config.outDir, result.files).length > 0) writeOutput(config.outDir, result.files);
+      // files costs more than reading them, and their modification times stay meaningful. A
+      // new output directory, or one mostly out of date, is replaced whole in one step.
+      const changes = compareOutput(config.outDir, result.files);
+      if (changes.length > result.files.size / 2 || !existsSync(config.outDir)) writeOutput(config.outDir, result.files);
+      else if (changes.length > 0) applyChanges(config.outDir, result.files, changes);
       wrote = true;
     }
   }

@@ -4,11 +4,11 @@
  * or a write that fails part-way, leaves the output directory exactly as it was.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProject, compareOutput, writeOutput } from '../../../compiler/build.js';
+import { applyChanges, buildProject, compareOutput, writeOutput } from '../../../compiler/build.js';
 import { resolveConfig } from '../../../compiler/config.js';
 import { projectRoot } from './helpers.js';
 
@@ -141,6 +141,27 @@ describe('atomic output', () => {
     writeOutput(outDir, new Map([['two.json', '22\n'], ['b/three.json', '3\n']]));
     expect(snapshot(outDir)).toEqual(new Map([['b/three.json', '3\n'], ['two.json', '22\n']]));
     expect(leftovers(outDir)).toEqual([]);
+  });
+
+  it('applyChanges writes only what changed, removes what is no longer generated, and keeps the rest untouched', () => {
+    const outDir = join(scratch, 'incremental');
+    writeOutput(outDir, new Map([['a/one.json', '1\n'], ['a/gone.json', 'x\n'], ['old/only.json', 'o\n'], ['same.json', 's\n']]));
+    const before = statSync(join(outDir, 'same.json')).mtimeMs;
+    const next = new Map([['a/one.json', '11\n'], ['same.json', 's\n'], ['b/new.json', 'n\n']]);
+    applyChanges(outDir, next, compareOutput(outDir, next));
+    expect(snapshot(outDir)).toEqual(new Map([['a/one.json', '11\n'], ['b/new.json', 'n\n'], ['same.json', 's\n']]));
+    expect(statSync(join(outDir, 'same.json')).mtimeMs).toBe(before);
+    // A folder left empty goes too.
+    expect(existsSync(join(outDir, 'old'))).toBe(false);
+  });
+
+  it('applyChanges failing while writing leaves the output as it was, with no temporary files', () => {
+    const outDir = join(scratch, 'incremental-interrupted');
+    writeOutput(outDir, new Map([['keep.json', 'old\n'], ['x', 'a file\n']]));
+    // 'x' is a file: nothing can be written under it.
+    const next = new Map([['keep.json', 'new\n'], ['x', 'a file\n'], ['x/y.json', 'nested\n']]);
+    expect(() => applyChanges(outDir, next, compareOutput(outDir, next))).toThrow();
+    expect(snapshot(outDir)).toEqual(new Map([['keep.json', 'old\n'], ['x', 'a file\n']]));
   });
 
   it('writeOutput failing part-way leaves the old output untouched and no staging behind', () => {
