@@ -5,14 +5,15 @@
  *   (a) loading the modules (compiler/load.ts `loadModules`: esbuild bundle + import),
  *   (b) the full build without the type-check (`buildProject({ root, typecheck: false })`:
  *       load, build the IR, validate, lower, compare with generated/ and write what changed;
- *       one build into an empty generated/ is reported as well),
+ *       one build into an empty generated/, and one after editing a single workflow, are
+ *       reported as well),
  *   and once the type-check of the same files (compiler/typecheck.ts, tsc in a child process).
  * The last line is machine-readable: `compile_1000_s=<median of b> ratio_to_load=<b / a>`.
  *
  *   npm run bench:compile -- [--workflows 1000] [--runs 5] [--no-typecheck]
  */
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -139,6 +140,16 @@ async function main(args: readonly string[]): Promise<void> {
   console.log(`build parts (median s): ${parts.join(', ')}`);
   const fresh = await inFreshProcess('fresh-build', corpus);
   console.log(`build into an empty generated/, once: ${fmt(fresh.seconds)} s, cpu ${fmt(fresh.cpuSeconds)} s (write ${fmt(fresh.parts?.write ?? 0)} s)`);
+  // The edit-and-rebuild loop: one workflow's description changes, so a few files do.
+  const edited = join(corpus, 'workflows', 'w0001.ts');
+  const original = readFileSync(edited, 'utf8');
+  writeFileSync(edited, original.replace('/** ', '/** Edited. '));
+  try {
+    const rebuilt = await inFreshProcess('build', corpus);
+    console.log(`build after editing one workflow, once: ${fmt(rebuilt.seconds)} s (write ${fmt(rebuilt.parts?.write ?? 0)} s)`);
+  } finally {
+    writeFileSync(edited, original);
+  }
 
   if (!args.includes('--no-typecheck')) {
     const checked = await inFreshProcess('typecheck', corpus);
