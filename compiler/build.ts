@@ -133,6 +133,9 @@ export function applyChanges(outDir: string, files: ReadonlyMap<string, string>,
     for (const { tmp } of pending) rmSync(tmp, { force: true });
     throw error;
   }
+  // The manifest last: a reader that sees the new manifest (the MCP server, say) sees the rest.
+  const manifest = join(outDir, 'manifest.json');
+  pending.sort((a, b) => Number(a.target === manifest) - Number(b.target === manifest));
   for (const { tmp, target } of pending) renameSync(tmp, target);
   for (const { file, change } of stale) {
     if (change !== 'extra') continue;
