@@ -1,4 +1,9 @@
 /**
+ * Where a secret must not go, as seen on Conductor OSS 3.32.3. The server puts secrets into a
+ * task's input when the task runs, and keeps the placeholder in the stored input; but what some
+ * tasks do with that input is stored with the value: SET_VARIABLE's variables, the input of a
+ * child started by SUB_WORKFLOW or START_WORKFLOW. (A workflow's output is not resolved at all.)
+ *
  * Secrets in workflow definitions that travel inside a task's input: an inline sub-workflow
  * (SUB_WORKFLOW with `workflowDefinition`) and the per-element child workflow of a multi-step
  * for-each. Conductor puts secrets into a system task's input when it runs the task, and that
@@ -33,6 +38,15 @@ export function firstSecretIn(steps: readonly StepBase[]): string | undefined {
 }
 
 const RAW_SECRET = /\$\{workflow\.secrets\.([A-Za-z0-9_]+)/;
+
+/** The first secret read by these values (a step's input, say). */
+export function secretInValues(values: Readonly<Record<string, Value>>): string | undefined {
+  for (const value of Object.values(values)) {
+    const found = secretIn(value);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 /** A secret read by this value: through secret(), or written into raw('…') text. */
 function secretIn(value: Value): string | undefined {

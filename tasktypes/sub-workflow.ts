@@ -16,7 +16,7 @@ import type { AnyWorkflow } from '../dsl/workflow.js';
 import { checkLiteralInput } from './check-input.js';
 import type { TaskTypeModule } from './types.js';
 import { registryLookup } from './lookup.js';
-import { firstSecretIn } from './embedded-secrets.js';
+import { firstSecretIn, secretInValues } from './embedded-secrets.js';
 
 export interface SubWorkflowOptions extends StepOptions {
   /** Embed the child's definition in this workflow instead of referring to it by name. */
@@ -87,6 +87,16 @@ export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
   defaultProfile: 'sub-workflow',
   check(node, ctx) {
     checkLiteralInput(node.inputSchema, node.input, node.loc, ctx, `sub-workflow '${node.ref}'`);
+    const passed = secretInValues(node.input);
+    if (passed !== undefined) {
+      ctx.report(
+        node.loc,
+        'secret-stored',
+        `sub-workflow '${node.ref}' passes secret '${passed}' as input: Conductor starts '${node.workflow.name}' with the secret's value, stored as its input`,
+        `read secret('${passed}') inside '${node.workflow.name}' instead`,
+        ctx.workflow.preserveSettings ? 'warning' : 'error',
+      );
+    }
     if (node.inlineDefinition && hasCompensation(node.inlineDefinition.steps)) {
       ctx.report(node.loc, 'compensation-in-inline-sub-workflow', `sub-workflow '${node.ref}' is inlined, so the compensations of its steps would never run`, 'call it by name (drop inline: true): its own compensation workflow then runs when it fails');
     }

@@ -9,6 +9,7 @@ import type { TaskDeclIR } from '../../ir/task-decl.js';
 import type { WorkflowIR } from '../../ir/workflow.js';
 import { blocksOf, executionOf, moduleOf, walkSteps } from '../../tasktypes/registry.js';
 import { checkLiteralInput } from '../../tasktypes/check-input.js';
+import { secretInValues } from '../../tasktypes/embedded-secrets.js';
 import type { CheckContext, Severity } from '../../tasktypes/types.js';
 import { cronProblem } from '../cron.js';
 import type { PolicyTable } from '../policy.js';
@@ -105,6 +106,17 @@ export function validateWorkflow(workflow: WorkflowIR, project: ProjectView, pol
   }
 
   checkOutlastsTimeout(workflow, policy, report);
+  const outputSecret = secretInValues(workflow.outputMapping);
+  if (outputSecret !== undefined) {
+    report(
+      workflow.loc,
+      'secret-in-output',
+      `the output of workflow '${workflow.name}' reads secret '${outputSecret}', which Conductor does not put into a workflow's output: it would hold the placeholder text`,
+      'leave secrets out of the output; pass them to the steps that use them',
+      // An imported definition already does this: say so, but build it as it was.
+      workflow.preserveSettings ? 'warning' : 'error',
+    );
+  }
   checkReferences(workflow, report);
   checkLiteralInput(workflow.output, workflow.outputMapping, workflow.loc, ctx, `workflow '${workflow.name}'`, 'output');
 

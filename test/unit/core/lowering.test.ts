@@ -213,6 +213,31 @@ describe('secrets', () => {
     expect(severities(false)).toEqual(['error']);
     expect(severities(true)).toEqual(['warning']);
   });
+
+  it('are refused where Conductor would store their value, and in the output, where it leaves the placeholder', () => {
+    const child = workflow('secret_taker', { input: z.object({ token: z.string() }), output: anyOutput }, (wf) => {
+      wf.noop('nothing');
+      return {};
+    });
+    const leaky = workflow(
+      'secret_leaks',
+      { input: z.object({}), output: z.object({ token: z.string() }), variables: z.object({ token: z.string() }) },
+      (wf) => {
+        wf.setVariable('keep_token', { token: secret('API_TOKEN') });
+        wf.subWorkflow(child, { token: secret('API_TOKEN') });
+        wf.startWorkflow(child, { token: secret('API_TOKEN') });
+        return { token: secret('API_TOKEN') };
+      },
+    );
+    const found = diagnosticsOf([leaky, child]).filter((d) => d.code === 'secret-stored' || d.code === 'secret-in-output');
+    // In source order: the output is reported at the workflow's declaration.
+    expect(found.map((d) => [d.code, d.message])).toEqual([
+      ['secret-in-output', "the output of workflow 'secret_leaks' reads secret 'API_TOKEN', which Conductor does not put into a workflow's output: it would hold the placeholder text"],
+      ['secret-stored', "setVariable 'keep_token' sets a variable to secret 'API_TOKEN': Conductor stores the variables with the secret's value"],
+      ['secret-stored', "sub-workflow 'secret_taker' passes secret 'API_TOKEN' as input: Conductor starts 'secret_taker' with the secret's value, stored as its input"],
+      ['secret-stored', "startWorkflow 'start_secret_taker' passes secret 'API_TOKEN' as input: Conductor starts 'secret_taker' with the secret's value, stored as its input"],
+    ]);
+  });
 });
 
 describe('inline (INLINE)', () => {
