@@ -19,12 +19,13 @@ export default defineConfig({
 });
 `;
 
-const TSCONFIG = `{
+/** Node's types are named when installed: workers read process.env and the like. */
+const tsconfig = (nodeTypes: boolean) => `{
   "compilerOptions": {
     "target": "ES2023",
     "module": "NodeNext",
     "moduleResolution": "NodeNext",
-    "lib": ["ES2023"],
+    "lib": ["ES2023"],${nodeTypes ? '\n    "types": ["node"],' : ''}
     "strict": true,
     "noUncheckedIndexedAccess": true,
     "skipLibCheck": true,
@@ -68,9 +69,9 @@ import { greet } from '../workflows/tasks.js';
 export const greetWorker = implement(greet, async (input) => ({ greeting: \`Hello, \${input.name}!\` }));
 `;
 
-const FILES: readonly (readonly [string, string])[] = [
+const files = (root: string): readonly (readonly [string, string])[] => [
   ['baton.config.ts', CONFIG],
-  ['tsconfig.json', TSCONFIG],
+  ['tsconfig.json', tsconfig(existsSync(join(root, 'node_modules', '@types', 'node')))],
   ['workflows/tasks.ts', TASKS],
   ['workflows/hello.ts', WORKFLOW],
   ['workers/hello.ts', WORKER],
@@ -80,7 +81,7 @@ const FILES: readonly (readonly [string, string])[] = [
 export function scaffold(root: string): { written: string[]; kept: string[] } {
   const written: string[] = [];
   const kept: string[] = [];
-  for (const [file, content] of FILES) {
+  for (const [file, content] of files(root)) {
     const path = join(root, file);
     if (existsSync(path)) {
       kept.push(file);
