@@ -1,7 +1,7 @@
 /**
  * `baton build`: find the workflow modules, load them, compile, type-check (in parallel), and
- * write `generated/` atomically, or, with `check`, only compare it. A build with errors writes
- * nothing.
+ * write `generated/` (only what changed; a failure leaves it as it was), or, with `check`, only
+ * compare it. A build with errors writes nothing.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
