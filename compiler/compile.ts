@@ -13,6 +13,7 @@ import type { LocationMapper } from '../dsl/recorder.js';
 import { WORKFLOW } from '../dsl/brands.js';
 import type { AnyWorkflow } from '../dsl/workflow.js';
 import { walkSteps } from '../tasktypes/registry.js';
+import { secretsIn } from '../tasktypes/embedded-secrets.js';
 import type { SimpleNode } from '../tasktypes/simple.js';
 import type { SubWorkflowNode } from '../tasktypes/sub-workflow.js';
 import type { ResolvedConfig } from './config.js';
@@ -46,6 +47,8 @@ export interface CompiledWorkflow {
   readonly compensation?: ConductorJson;
   readonly source: string;
   readonly tool?: ToolDefinition;
+  /** Secrets its steps read, which the server must provide. */
+  readonly secrets: readonly string[];
 }
 
 export interface CompileResult {
@@ -203,6 +206,7 @@ export function compile(input: CompileInput): CompileResult {
     if (compensation) dependsOn.add(compensationName(ir.name));
     else if (ir.failureWorkflow) dependsOn.add(ir.failureWorkflow.name);
     const sourceFile = posix(relative(config.root, source));
+    const secrets = secretsIn(ir.steps);
     if (compensation) {
       const compensationFile = `workflows/${fileName(compensationName(ir.name))}.v${ir.version}.json`;
       const compensationContent = stableJson(compensation);
@@ -226,6 +230,8 @@ export function compile(input: CompileInput): CompileResult {
       hash: hash(content),
       mcpTool: tool ? (tool.name as string) : null,
       dependsOn: [...dependsOn].sort(),
+      // What the server must provide (CONDUCTOR_SECRET_<NAME> on Conductor OSS) for runs to work.
+      ...(secrets.length > 0 && { secrets }),
     });
     for (const schedule of ir.schedules) {
       const json: ConductorJson = {
@@ -245,7 +251,7 @@ export function compile(input: CompileInput): CompileResult {
       files.set(file, stableJson(json));
       schedules.push({ name: schedule.name, workflow: ir.name, file: outRel(file) });
     }
-    compiled.push({ ir, definition, ...(compensation && { compensation }), source, ...(tool && { tool }) });
+    compiled.push({ ir, definition, ...(compensation && { compensation }), source, ...(tool && { tool }), secrets });
   }
 
   const taskDefs: Json[] = [];

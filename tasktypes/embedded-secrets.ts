@@ -38,6 +38,45 @@ export function firstSecretIn(steps: readonly StepBase[]): string | undefined {
 }
 
 const RAW_SECRET = /\$\{workflow\.secrets\.([A-Za-z0-9_]+)/;
+const RAW_SECRETS = new RegExp(RAW_SECRET.source, 'g');
+
+/** Every secret these steps read (nested blocks and inline children included), sorted. */
+export function secretsIn(steps: readonly StepBase[]): string[] {
+  const found = new Set<string>();
+  const visit = (list: readonly StepBase[]) => {
+    for (const step of list) {
+      for (const placed of registryLookup().valuesOf(step)) collectSecrets(placed.value, found);
+      for (const block of registryLookup().blocksOf(step)) visit(block.steps);
+      const inline = (step as { inlineDefinition?: WorkflowIR }).inlineDefinition;
+      if (inline) visit(inline.steps);
+    }
+  };
+  visit(steps);
+  return [...found].sort();
+}
+
+function collectSecrets(value: Value, into: Set<string>): void {
+  switch (value.kind) {
+    case 'literal':
+      return;
+    case 'raw':
+      for (const m of value.text.matchAll(RAW_SECRETS)) into.add(m[1]!);
+      return;
+    case 'ref':
+      if (value.target.kind === 'secret') into.add(value.target.name);
+      else if (value.target.kind === 'alias') collectSecrets(value.target.value, into);
+      return;
+    case 'template':
+      for (const part of value.parts) if (typeof part !== 'string') collectSecrets(part, into);
+      return;
+    case 'object':
+      for (const field of Object.values(value.fields)) collectSecrets(field, into);
+      return;
+    case 'array':
+      for (const item of value.items) collectSecrets(item, into);
+      return;
+  }
+}
 
 /** The first secret read by these values (a step's input, say). */
 export function secretInValues(values: Readonly<Record<string, Value>>): string | undefined {

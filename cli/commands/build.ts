@@ -27,7 +27,7 @@ export function outcomeJson(outcome: BuildOutcome) {
     stale: outcome.stale,
     wrote: outcome.wrote,
     outDir: relative(root, outcome.config.outDir) || '.',
-    workflows: (outcome.result?.workflows ?? []).map((w) => ({ name: w.ir.name, version: w.ir.version, compensation: w.compensation !== undefined })),
+    workflows: (outcome.result?.workflows ?? []).map((w) => ({ name: w.ir.name, version: w.ir.version, compensation: w.compensation !== undefined, secrets: w.secrets })),
     timingsMs: Object.fromEntries(Object.entries(outcome.timings).map(([k, v]) => [k, Math.round(v)])),
   };
 }
@@ -57,6 +57,12 @@ function report(outcome: BuildOutcome, args: BuildArgs): number {
           (compensations > 0 ? ` (+${compensations} compensation)` : '') +
           ` into ${out}/ in ${Math.round(outcome.timings.total ?? 0)} ms.\n`,
       );
+      const secrets = new Map<string, string[]>();
+      for (const w of workflows) for (const s of w.secrets) secrets.set(s, [...(secrets.get(s) ?? []), w.ir.name]);
+      if (secrets.size > 0) {
+        process.stdout.write('Secrets the Conductor server must provide (on Conductor OSS: environment variables CONDUCTOR_SECRET_<NAME>):\n');
+        for (const [name, users] of [...secrets].sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(`  ${name}  (${users.join(', ')})\n`);
+      }
     }
   }
   if (errors.length > 0) return 1;

@@ -152,13 +152,18 @@ describe('http (HTTP)', () => {
 describe('secrets', () => {
   const auth = () => ({ Authorization: str`Bearer ${secret('API_TOKEN')}` });
 
-  it('are written as ${workflow.secrets.NAME}, for the server to put in when the task runs', () => {
+  it('are written as ${workflow.secrets.NAME}, for the server to put in when the task runs, and listed in the manifest', () => {
     const wf = workflow('secret_call', { input: userInput, output: anyOutput }, (wf) => {
       wf.http('call', { uri: 'https://api.example/x', method: 'GET', headers: auth() });
+      wf.if('maybe', wf.input.flag, (b) => void b.http('other', { uri: 'https://api.example/y', method: 'GET', headers: { 'X-Key': raw<string>('${workflow.secrets.OLD_KEY}') } }));
       return {};
     });
-    const request = (compileOk(wf).tasks[0]!.inputParameters as JsonObject).http_request as JsonObject;
+    const { tasks, result, compiled } = compileOk(wf);
+    const request = (tasks[0]!.inputParameters as JsonObject).http_request as JsonObject;
     expect(request.headers).toEqual({ Authorization: 'Bearer ${workflow.secrets.API_TOKEN}' });
+    // What the server must provide, nested and raw ones included.
+    expect(compiled.secrets).toEqual(['API_TOKEN', 'OLD_KEY']);
+    expect((fileJson(result, 'manifest.json').workflows as JsonObject[])[0]).toMatchObject({ name: 'secret_call', secrets: ['API_TOKEN', 'OLD_KEY'] });
   });
 
   it('reach each element of a one-task for-each as placeholders the script assembles, never as context', () => {
