@@ -20,6 +20,8 @@ export interface WorkflowEntry {
   readonly dependsOn: readonly string[];
   /** Set on generated compensation workflows: the workflow they undo. */
   readonly compensates?: string;
+  /** Secrets its steps read, which the server must provide. */
+  readonly secrets: readonly string[];
 }
 
 export interface TaskDefEntry {
@@ -47,7 +49,7 @@ export interface DefinitionSet {
 
 interface Manifest {
   formatVersion: number;
-  workflows: { name: string; version: number; file: string; source: string; dependsOn?: string[]; compensates?: string }[];
+  workflows: { name: string; version: number; file: string; source: string; dependsOn?: string[]; compensates?: string; secrets?: string[] }[];
   taskDefs: { name: string; file: string }[];
   schedules?: { name: string; workflow: string; file: string }[];
 }
@@ -91,6 +93,7 @@ function fromManifest(
     source: w.source,
     dependsOn: w.dependsOn ?? [],
     ...(w.compensates !== undefined && { compensates: w.compensates }),
+    secrets: w.secrets ?? [],
   }));
   return {
     root,

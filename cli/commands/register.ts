@@ -23,6 +23,7 @@ import {
   registerDefinitions,
   renderFailures,
   renderPlan,
+  renderSecrets,
   terminalReporter,
 } from '../../register/index.js';
 import { type CommonArgs, projectRoot } from '../context.js';
@@ -125,6 +126,7 @@ async function run(args: RegisterArgs): Promise<number> {
       if (args.json) return;
       out(renderPlan(plan, definitions.locator));
       if (missing.length > 0) err(renderMissing(missing, definitions));
+      out(renderSecrets(definitions));
     },
   });
   if (args.json) {
