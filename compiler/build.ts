@@ -13,7 +13,7 @@ import { type ResolvedConfig, loadConfig } from './config.js';
 import { type Diagnostic, sortDiagnostics } from './diagnostics.js';
 import { findFiles } from './files.js';
 import { clearDocCache } from './jsdoc.js';
-import { loadModules } from './load.js';
+import { type LoadedModule, loadModules } from './load.js';
 import { typecheck } from './typecheck.js';
 
 export interface BuildOptions {
@@ -37,8 +37,21 @@ export interface BuildOutcome {
   readonly timings: Readonly<Record<string, number>>;
 }
 
-export function isTaskDeclValue(value: unknown): value is { [TASK]: TaskDeclIR } {
+function isTaskDeclValue(value: unknown): value is { [TASK]: TaskDeclIR } {
   return typeof value === 'object' && value !== null && TASK in value;
+}
+
+/** The workflows and task declarations the loaded modules export, with the file of each. */
+export function exportedDefinitions(modules: readonly LoadedModule[]): { workflows: SourcedWorkflow[]; taskDecls: { decl: TaskDeclIR; file: string }[] } {
+  const workflows: SourcedWorkflow[] = [];
+  const taskDecls: { decl: TaskDeclIR; file: string }[] = [];
+  for (const module of modules) {
+    for (const value of Object.values(module.exports)) {
+      if (isWorkflow(value)) workflows.push({ workflow: value, file: module.file });
+      else if (isTaskDeclValue(value)) taskDecls.push({ decl: value[TASK], file: module.file });
+    }
+  }
+  return { workflows, taskDecls };
 }
 
 function listFiles(dir: string, prefix = ''): string[] {
@@ -155,14 +168,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildOutcome>
   const t0 = performance.now();
   const loaded = await loadModules(config.root, files);
   timings.load = performance.now() - t0;
-  const workflows: SourcedWorkflow[] = [];
-  const taskDecls: { decl: TaskDeclIR; file: string }[] = [];
-  for (const module of loaded.modules) {
-    for (const value of Object.values(module.exports)) {
-      if (isWorkflow(value)) workflows.push({ workflow: value, file: module.file });
-      else if (isTaskDeclValue(value)) taskDecls.push({ decl: value[TASK], file: module.file });
-    }
-  }
+  const { workflows, taskDecls } = exportedDefinitions(loaded.modules);
   const t1 = performance.now();
   const result = loaded.diagnostics.some((d) => d.severity === 'error')
     ? undefined

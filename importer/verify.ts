@@ -11,11 +11,7 @@ import type { ResolvedConfig } from '../compiler/config.js';
 import { type Diagnostic, formatDiagnostic } from '../compiler/diagnostics.js';
 import { loadModules } from '../compiler/load.js';
 import { clearDocCache } from '../compiler/jsdoc.js';
-import { isTaskDeclValue } from '../compiler/build.js';
-import { TASK } from '../dsl/task.js';
-import { isWorkflow } from '../dsl/workflow.js';
-import type { TaskDeclIR } from '../ir/task-decl.js';
-import type { AnyWorkflow } from '../dsl/workflow.js';
+import { exportedDefinitions } from '../compiler/build.js';
 import { type Json, type JsonObject, isObject, jsonDifferences, sameJson } from './json.js';
 import type { GeneratedFile } from './modules.js';
 import { normalizeTaskDef, normalizeWorkflowDef } from './normalize.js';
@@ -113,14 +109,7 @@ export async function verifyImport(input: VerifyInput): Promise<Verification> {
     const loaded = await loadModules(input.root, paths);
     const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (loadErrors.length > 0) return { workflows: new Map(), taskDefs: new Map(), errors: loadErrors.map((d) => formatDiagnostic(d, input.root)) };
-    const workflows: { workflow: AnyWorkflow; file: string }[] = [];
-    const taskDecls: { decl: TaskDeclIR; file: string }[] = [];
-    for (const module of loaded.modules) {
-      for (const value of Object.values(module.exports)) {
-        if (isWorkflow(value)) workflows.push({ workflow: value, file: module.file });
-        else if (isTaskDeclValue(value)) taskDecls.push({ decl: value[TASK], file: module.file });
-      }
-    }
+    const { workflows, taskDecls } = exportedDefinitions(loaded.modules);
     const result = compile({ config: input.config, workflows, taskDecls, mapLoc: loaded.mapLoc });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     const verdicts = new Map<string, WorkflowVerdict>();

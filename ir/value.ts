@@ -101,24 +101,29 @@ export const rawValue = (text: string): RawValue => freeze({ kind: 'raw', text }
 export const templateValue = (parts: (string | RefValue)[]): TemplateValue =>
   freeze({ kind: 'template', parts: freeze(parts) });
 
-/** Calls `visit` for every reference in a value tree, including those inside aliases. */
-export function forEachRef(value: Value, visit: (ref: RefValue) => void): void {
+/**
+ * Calls `visit` for every reference in a value tree, including those inside aliases, and
+ * `visitRaw` (when given) for every `raw(…)` expression, whose text may hold references too.
+ */
+export function forEachRef(value: Value, visit: (ref: RefValue) => void, visitRaw?: (raw: RawValue) => void): void {
   switch (value.kind) {
     case 'literal':
+      return;
     case 'raw':
+      visitRaw?.(value);
       return;
     case 'ref':
       visit(value);
-      if (value.target.kind === 'alias') forEachRef(value.target.value, visit);
+      if (value.target.kind === 'alias') forEachRef(value.target.value, visit, visitRaw);
       return;
     case 'template':
-      for (const part of value.parts) if (typeof part !== 'string') forEachRef(part, visit);
+      for (const part of value.parts) if (typeof part !== 'string') forEachRef(part, visit, visitRaw);
       return;
     case 'object':
-      for (const field of Object.values(value.fields)) forEachRef(field, visit);
+      for (const field of Object.values(value.fields)) forEachRef(field, visit, visitRaw);
       return;
     case 'array':
-      for (const item of value.items) forEachRef(item, visit);
+      for (const item of value.items) forEachRef(item, visit, visitRaw);
       return;
   }
 }

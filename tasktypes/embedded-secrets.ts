@@ -11,109 +11,60 @@
  * written into its tasks, stored in its execution history (seen on Conductor OSS 3.32.3).
  * A workflow called by reference, or a for-each with a single task, keeps the placeholder.
  */
+import type { SourceLoc } from '../ir/source.js';
 import type { StepBase } from '../ir/step.js';
-import type { Value } from '../ir/value.js';
+import { type Value, forEachRef } from '../ir/value.js';
 import type { WorkflowIR } from '../ir/workflow.js';
 import { registryLookup } from './lookup.js';
+import type { CheckContext } from './types.js';
 
-/** The name of the first secret read anywhere in these steps (nested blocks and inline children included). */
-export function firstSecretIn(steps: readonly StepBase[]): string | undefined {
-  for (const step of steps) {
-    let found: string | undefined;
-    for (const placed of registryLookup().valuesOf(step)) {
-      found ??= secretIn(placed.value);
-    }
-    if (found !== undefined) return found;
-    for (const block of registryLookup().blocksOf(step)) {
-      found = firstSecretIn(block.steps);
-      if (found !== undefined) return found;
-    }
-    const inline = (step as { inlineDefinition?: WorkflowIR }).inlineDefinition;
-    if (inline) {
-      found = firstSecretIn(inline.steps);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
+const RAW_SECRETS = /\$\{workflow\.secrets\.([A-Za-z0-9_]+)/g;
 
-const RAW_SECRET = /\$\{workflow\.secrets\.([A-Za-z0-9_]+)/;
-const RAW_SECRETS = new RegExp(RAW_SECRET.source, 'g');
-
-/** Every secret these steps read (nested blocks and inline children included), sorted. */
-export function secretsIn(steps: readonly StepBase[]): string[] {
-  const found = new Set<string>();
-  const visit = (list: readonly StepBase[]) => {
-    for (const step of list) {
-      for (const placed of registryLookup().valuesOf(step)) collectSecrets(placed.value, found);
-      for (const block of registryLookup().blocksOf(step)) visit(block.steps);
-      const inline = (step as { inlineDefinition?: WorkflowIR }).inlineDefinition;
-      if (inline) visit(inline.steps);
-    }
-  };
-  visit(steps);
-  return [...found].sort();
-}
-
+/** Adds the secrets a value reads, through secret() or written into raw('…') text, in order. */
 function collectSecrets(value: Value, into: Set<string>): void {
-  switch (value.kind) {
-    case 'literal':
-      return;
-    case 'raw':
-      for (const m of value.text.matchAll(RAW_SECRETS)) into.add(m[1]!);
-      return;
-    case 'ref':
-      if (value.target.kind === 'secret') into.add(value.target.name);
-      else if (value.target.kind === 'alias') collectSecrets(value.target.value, into);
-      return;
-    case 'template':
-      for (const part of value.parts) if (typeof part !== 'string') collectSecrets(part, into);
-      return;
-    case 'object':
-      for (const field of Object.values(value.fields)) collectSecrets(field, into);
-      return;
-    case 'array':
-      for (const item of value.items) collectSecrets(item, into);
-      return;
-  }
+  forEachRef(
+    value,
+    (ref) => {
+      if (ref.target.kind === 'secret') into.add(ref.target.name);
+    },
+    (raw) => {
+      for (const m of raw.text.matchAll(RAW_SECRETS)) into.add(m[1]!);
+    },
+  );
 }
 
-/** The first secret read by these values (a step's input, say). */
+/** The secrets these steps read (nested blocks and inline children included), in the order met. */
+function secretsMet(steps: readonly StepBase[], into = new Set<string>()): Set<string> {
+  for (const step of steps) {
+    for (const placed of registryLookup().valuesOf(step)) collectSecrets(placed.value, into);
+    for (const block of registryLookup().blocksOf(step)) secretsMet(block.steps, into);
+    const inline = (step as { inlineDefinition?: WorkflowIR }).inlineDefinition;
+    if (inline) secretsMet(inline.steps, into);
+  }
+  return into;
+}
+
+/** Every secret these steps read, sorted: what the server must provide. */
+export function secretsIn(steps: readonly StepBase[]): string[] {
+  return [...secretsMet(steps)].sort();
+}
+
+/** The first secret read anywhere in these steps, if any. */
+export function firstSecretIn(steps: readonly StepBase[]): string | undefined {
+  return secretsMet(steps).values().next().value;
+}
+
+/** The first secret read by these values (a step's input, say), if any. */
 export function secretInValues(values: Readonly<Record<string, Value>>): string | undefined {
-  for (const value of Object.values(values)) {
-    const found = secretIn(value);
-    if (found !== undefined) return found;
-  }
-  return undefined;
+  const found = new Set<string>();
+  for (const value of Object.values(values)) collectSecrets(value, found);
+  return found.values().next().value;
 }
 
-/** A secret read by this value: through secret(), or written into raw('…') text. */
-function secretIn(value: Value): string | undefined {
-  switch (value.kind) {
-    case 'literal':
-      return undefined;
-    case 'raw':
-      return RAW_SECRET.exec(value.text)?.[1];
-    case 'ref':
-      if (value.target.kind === 'secret') return value.target.name;
-      return value.target.kind === 'alias' ? secretIn(value.target.value) : undefined;
-    case 'template':
-      for (const part of value.parts) {
-        const found = typeof part === 'string' ? undefined : secretIn(part);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    case 'object':
-      for (const field of Object.values(value.fields)) {
-        const found = secretIn(field);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    case 'array':
-      for (const item of value.items) {
-        const found = secretIn(item);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-  }
+/**
+ * Reports a secret where Conductor would store its value: an error, or a warning on an imported
+ * definition, which already runs this way and is built as it was.
+ */
+export function reportSecret(ctx: CheckContext, loc: SourceLoc, code: string, message: string, hint: string): void {
+  ctx.report(loc, code, message, hint, ctx.workflow.preserveSettings ? 'warning' : 'error');
 }

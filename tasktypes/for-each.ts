@@ -21,7 +21,7 @@ import { ESCAPE_FN, MarkerTable, jsPath, splitSecretPlaceholders } from '../comp
 import type { ConductorTask, LowerContext, TaskTypeModule } from './types.js';
 import type { Json } from '../ir/value.js';
 import { registryLookup } from './lookup.js';
-import { firstSecretIn } from './embedded-secrets.js';
+import { firstSecretIn, reportSecret } from './embedded-secrets.js';
 
 type ResultOf<R> = [R] extends [void | undefined] ? never : R extends Step<infer O> ? O : Resolved<R>;
 
@@ -229,13 +229,12 @@ export const forEachType: TaskTypeModule<ForEachNode> = {
     }
     const secret = isSingleTask(node) ? undefined : firstSecretIn(node.body);
     if (secret !== undefined) {
-      ctx.report(
+      reportSecret(
+        ctx,
         node.loc,
         'secret-in-inline-definition',
         `for-each '${node.ref}' reads secret '${secret}' in a body of several steps, which runs as a child workflow whose definition Conductor would store with the secret's value in it`,
         'move the body into a workflow of its own and make b.subWorkflow(thatWorkflow, …) the for-each’s one step, or read the secret in a body of one step',
-        // An imported definition already runs this way: say so, but build it as it was.
-        ctx.workflow.preserveSettings ? 'warning' : 'error',
       );
     }
     if (node.items.kind === 'literal' || node.items.kind === 'template') {

@@ -9,7 +9,7 @@ import { type ScopeLike, begin, record } from '../dsl/scope-kit.js';
 import { type Step, makeStep } from '../dsl/step.js';
 import { checkLiteralInput } from './check-input.js';
 import type { TaskTypeModule } from './types.js';
-import { secretInValues } from './embedded-secrets.js';
+import { reportSecret, secretInValues } from './embedded-secrets.js';
 
 export interface SetVariableNode extends StepBase {
   readonly kind: 'setVariable';
@@ -37,13 +37,7 @@ export const setVariableType: TaskTypeModule<SetVariableNode> = {
     }
     const secret = secretInValues(node.input);
     if (secret !== undefined) {
-      ctx.report(
-        node.loc,
-        'secret-stored',
-        `setVariable '${node.ref}' sets a variable to secret '${secret}': Conductor stores the variables with the secret's value`,
-        'pass secret() to the step that uses it instead',
-        ctx.workflow.preserveSettings ? 'warning' : 'error',
-      );
+      reportSecret(ctx, node.loc, 'secret-stored', `setVariable '${node.ref}' sets a variable to secret '${secret}': Conductor stores the variables with the secret's value`, 'pass secret() to the step that uses it instead');
     }
     const schema = ctx.workflow.variablesSchema;
     if (schema) checkLiteralInput(schema.partial(), node.input, node.loc, ctx, `setVariable '${node.ref}'`);

@@ -27,7 +27,7 @@ import type { AnyWorkflow } from '../dsl/workflow.js';
 import { checkLiteralInput } from './check-input.js';
 import { checkWholeNumber } from './value-facts.js';
 import type { TaskTypeModule } from './types.js';
-import { secretInValues } from './embedded-secrets.js';
+import { reportSecret, secretInValues } from './embedded-secrets.js';
 
 export interface StartWorkflowOptions extends StepOptions {
   /** Start a version other than the target object's own. */
@@ -99,12 +99,12 @@ export const startWorkflowType: TaskTypeModule<StartWorkflowNode> = {
     checkLiteralInput(node.inputSchema, node.input, node.loc, ctx, `startWorkflow '${node.ref}'`);
     const secret = secretInValues(node.input);
     if (secret !== undefined) {
-      ctx.report(
+      reportSecret(
+        ctx,
         node.loc,
         'secret-stored',
         `startWorkflow '${node.ref}' passes secret '${secret}' as input: Conductor starts '${node.workflow.name}' with the secret's value, stored as its input`,
         `read secret('${secret}') inside '${node.workflow.name}' instead`,
-        ctx.workflow.preserveSettings ? 'warning' : 'error',
       );
     }
     if (!ctx.knowsWorkflow(node.workflow.name)) {

@@ -16,7 +16,7 @@ import type { AnyWorkflow } from '../dsl/workflow.js';
 import { checkLiteralInput } from './check-input.js';
 import type { TaskTypeModule } from './types.js';
 import { registryLookup } from './lookup.js';
-import { firstSecretIn, secretInValues } from './embedded-secrets.js';
+import { firstSecretIn, reportSecret, secretInValues } from './embedded-secrets.js';
 
 export interface SubWorkflowOptions extends StepOptions {
   /** Embed the child's definition in this workflow instead of referring to it by name. */
@@ -89,12 +89,12 @@ export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
     checkLiteralInput(node.inputSchema, node.input, node.loc, ctx, `sub-workflow '${node.ref}'`);
     const passed = secretInValues(node.input);
     if (passed !== undefined) {
-      ctx.report(
+      reportSecret(
+        ctx,
         node.loc,
         'secret-stored',
         `sub-workflow '${node.ref}' passes secret '${passed}' as input: Conductor starts '${node.workflow.name}' with the secret's value, stored as its input`,
         `read secret('${passed}') inside '${node.workflow.name}' instead`,
-        ctx.workflow.preserveSettings ? 'warning' : 'error',
       );
     }
     if (node.inlineDefinition && hasCompensation(node.inlineDefinition.steps)) {
@@ -102,13 +102,12 @@ export const subWorkflowType: TaskTypeModule<SubWorkflowNode> = {
     }
     const secret = node.inlineDefinition && firstSecretIn(node.inlineDefinition.steps);
     if (secret !== undefined) {
-      ctx.report(
+      reportSecret(
+        ctx,
         node.loc,
         'secret-in-inline-definition',
         `sub-workflow '${node.ref}' is inlined and reads secret '${secret}': Conductor would start it with the secret's value written into its definition, stored in its execution history`,
         'call it by name (drop inline: true); a registered workflow keeps the placeholder until its task runs',
-        // An imported definition already runs this way: say so, but build it as it was.
-        ctx.workflow.preserveSettings ? 'warning' : 'error',
       );
     }
     if (!node.inlineDefinition && !ctx.knowsWorkflow(node.workflow.name)) {

@@ -5,14 +5,11 @@
  * test runner, the workflow bundle would be transformed again and call sites would no longer
  * match its source map, so descriptions taken from JSDoc would be lost.
  */
-import { isTaskDeclValue } from '../../../compiler/build.js';
-import { type SourcedWorkflow, compile } from '../../../compiler/compile.js';
+import { exportedDefinitions } from '../../../compiler/build.js';
+import { compile } from '../../../compiler/compile.js';
 import { loadConfig } from '../../../compiler/config.js';
 import { findFiles } from '../../../compiler/files.js';
 import { loadModules } from '../../../compiler/load.js';
-import { TASK } from '../../../dsl/task.js';
-import { isWorkflow } from '../../../dsl/workflow.js';
-import type { TaskDeclIR } from '../../../ir/task-decl.js';
 
 export interface ShippedCompilation {
   readonly diagnostics: readonly { file: string; line: number; severity: string; code: string; message: string }[];
@@ -24,14 +21,7 @@ const root = process.cwd();
 const config = await loadConfig(root);
 const files = findFiles(root, config.workflows, ['**/*.test.ts', '**/*.d.ts', '**/*.spec.ts']);
 const loaded = await loadModules(root, files);
-const workflows: SourcedWorkflow[] = [];
-const taskDecls: { decl: TaskDeclIR; file: string }[] = [];
-for (const module of loaded.modules) {
-  for (const value of Object.values(module.exports)) {
-    if (isWorkflow(value)) workflows.push({ workflow: value, file: module.file });
-    else if (isTaskDeclValue(value)) taskDecls.push({ decl: value[TASK], file: module.file });
-  }
-}
+const { workflows, taskDecls } = exportedDefinitions(loaded.modules);
 const result = compile({ config, workflows, taskDecls, mapLoc: loaded.mapLoc });
 
 const output: ShippedCompilation = {

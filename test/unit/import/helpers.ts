@@ -9,12 +9,9 @@ import { compile } from '../../../compiler/compile.js';
 import { resolveConfig } from '../../../compiler/config.js';
 import { type Diagnostic, formatDiagnostic } from '../../../compiler/diagnostics.js';
 import { loadModules } from '../../../compiler/load.js';
-import { isTaskDeclValue } from '../../../compiler/build.js';
+import { exportedDefinitions } from '../../../compiler/build.js';
 import { typecheck } from '../../../compiler/typecheck.js';
 import { clearDocCache } from '../../../compiler/jsdoc.js';
-import { TASK } from '../../../dsl/task.js';
-import { type AnyWorkflow, isWorkflow } from '../../../dsl/workflow.js';
-import type { TaskDeclIR } from '../../../ir/task-decl.js';
 import type { GeneratedFile } from '../../../importer/index.js';
 import type { JsonObject } from '../../../importer/json.js';
 import { projectRoot } from '../core/helpers.js';
@@ -56,14 +53,7 @@ export async function buildFiles(paths: readonly string[]): Promise<Built> {
   }
   const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (loadErrors.length > 0) return { workflows: new Map(), taskDefs: new Map(), errors: loadErrors.map(show) };
-  const workflows: { workflow: AnyWorkflow; file: string }[] = [];
-  const taskDecls: { decl: TaskDeclIR; file: string }[] = [];
-  for (const module of loaded.modules) {
-    for (const value of Object.values(module.exports)) {
-      if (isWorkflow(value)) workflows.push({ workflow: value, file: module.file });
-      else if (isTaskDeclValue(value)) taskDecls.push({ decl: value[TASK], file: module.file });
-    }
-  }
+  const { workflows, taskDecls } = exportedDefinitions(loaded.modules);
   const result = compile({ config: resolveConfig(projectRoot, {}), workflows, taskDecls, mapLoc: loaded.mapLoc });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').map(show);
   const built = new Map(result.workflows.map((w) => [`${w.ir.name}@${w.ir.version}`, w.definition as JsonObject]));
