@@ -15,6 +15,7 @@ import type { AnyWorkflow } from '../dsl/workflow.js';
 import { walkSteps } from '../tasktypes/registry.js';
 import { secretsIn } from '../tasktypes/embedded-secrets.js';
 import type { SimpleNode } from '../tasktypes/simple.js';
+import type { StartWorkflowNode } from '../tasktypes/start-workflow.js';
 import type { SubWorkflowNode } from '../tasktypes/sub-workflow.js';
 import type { ResolvedConfig } from './config.js';
 import { DiagnosticBag, type Diagnostic, sortDiagnostics } from './diagnostics.js';
@@ -201,7 +202,7 @@ export function compile(input: CompileInput): CompileResult {
     walkSteps(ir.steps, (step) => {
       if (step.kind === 'subWorkflow' && !(step as SubWorkflowNode).inlineDefinition) dependsOn.add((step as SubWorkflowNode).workflow.name);
       // A started workflow must exist before anything can start it.
-      if (step.kind === 'startWorkflow') dependsOn.add((step as unknown as { workflow: { name: string } }).workflow.name);
+      if (step.kind === 'startWorkflow') dependsOn.add((step as StartWorkflowNode).workflow.name);
     });
     if (compensation) dependsOn.add(compensationName(ir.name));
     else if (ir.failureWorkflow) dependsOn.add(ir.failureWorkflow.name);

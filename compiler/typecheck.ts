@@ -45,8 +45,11 @@ export function parseTscOutput(output: string, root: string): Diagnostic[] {
   return diagnostics;
 }
 
-/** Settings for a project without a tsconfig.json: what baton's own workflows are checked with. */
-function defaultOptions(root: string): Record<string, unknown> {
+/**
+ * Settings for a project without a tsconfig.json (what baton's own workflows are checked with),
+ * and the start of the one `baton init` writes.
+ */
+export function defaultCompilerOptions(root: string): Record<string, unknown> {
   const options: Record<string, unknown> = { target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true };
   // Workflow files may read process.env and the like; Node's types are used when installed.
   if (existsSync(join(root, 'node_modules', '@types', 'node'))) options.types = ['node'];
@@ -55,7 +58,7 @@ function defaultOptions(root: string): Record<string, unknown> {
 
 /** A tsconfig that checks exactly the workflow files (and what they import). */
 function checkConfig(root: string, tsconfig: string, files: readonly string[]): Record<string, unknown> {
-  if (!existsSync(tsconfig)) return { compilerOptions: { ...defaultOptions(root), noEmit: true }, include: [...files] };
+  if (!existsSync(tsconfig)) return { compilerOptions: { ...defaultCompilerOptions(root), noEmit: true }, include: [...files] };
   // `files: []` drops the extended config's own list; `include` says what to check instead.
   return { extends: tsconfig, compilerOptions: { noEmit: true }, include: [...files], files: [] };
 }

@@ -9,7 +9,7 @@ export { normalizeSchedule, normalizeTaskDef, normalizeWorkflow, sameSchedule, s
 export { type Action, type OnConflict, ON_CONFLICT_VALUES, type Plan, type PlanItem, blockedWorkflows, hasChanges, makePlan, planItems } from './plan.js';
 export { type Reporter, isInteractive, lineReporter, quietReporter, terminalReporter } from './progress.js';
 export { type RegisterOptions, type RegisterOutcome, registerDefinitions } from './register.js';
-export { countPlan, failureJson, planJson, renderFailures, renderPlan, renderSecrets } from './render.js';
+export { countPlan, failureJson, planJson, renderFailures, renderPlan } from './render.js';
 export { type Failure, formatFailure, isAlreadyExists } from './server-errors.js';
 export { type ServerState, readServerState } from './server-state.js';
 export { type ServerValidation, validateOnServer } from './validate.js';

@@ -2,7 +2,6 @@
  * The plan as people read it (like `terraform plan`: `+` create, `~` update, `!` refused by the
  * version policy; unchanged definitions are counted, not listed) and as CI reads it (`--json`).
  */
-import type { DefinitionSet } from './definitions.js';
 import type { ApplyResult } from './apply.js';
 import type { FieldChange, TaskChange } from './diff.js';
 import { type Json, preview } from './json.js';
@@ -207,13 +206,4 @@ export function failureJson(f: Failure): object {
     ...(f.ref !== undefined && { ref: f.ref }),
     ...(f.loc && { file: f.loc.file, line: f.loc.line, column: f.loc.column }),
   };
-}
-
-/** The secrets the registered workflows read, by name: the server must provide them. */
-export function renderSecrets(definitions: DefinitionSet): string {
-  const users = new Map<string, string[]>();
-  for (const w of definitions.workflows) for (const s of w.secrets) users.set(s, [...(users.get(s) ?? []), w.name]);
-  if (users.size === 0) return '';
-  const lines = [...users].sort(([a], [b]) => a.localeCompare(b)).map(([name, by]) => `  ${name}  (${by.join(', ')})`);
-  return `Secrets these workflows read, which the server must provide (on Conductor OSS: environment variables CONDUCTOR_SECRET_<NAME>):\n${lines.join('\n')}\n`;
 }

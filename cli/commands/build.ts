@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { type BuildOutcome, buildProject } from '../../compiler/build.js';
 import { diagnosticJson, formatDiagnostic } from '../../compiler/diagnostics.js';
 import { type CommonArgs, projectRoot } from '../context.js';
+import { secretsNotice } from '../secrets.js';
 
 interface BuildArgs extends CommonArgs {
   check: boolean;
@@ -57,12 +58,7 @@ function report(outcome: BuildOutcome, args: BuildArgs): number {
           (compensations > 0 ? ` (+${compensations} compensation)` : '') +
           ` into ${out}/ in ${Math.round(outcome.timings.total ?? 0)} ms.\n`,
       );
-      const secrets = new Map<string, string[]>();
-      for (const w of workflows) for (const s of w.secrets) secrets.set(s, [...(secrets.get(s) ?? []), w.ir.name]);
-      if (secrets.size > 0) {
-        process.stdout.write('Secrets the Conductor server must provide (on Conductor OSS: environment variables CONDUCTOR_SECRET_<NAME>):\n');
-        for (const [name, users] of [...secrets].sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(`  ${name}  (${users.join(', ')})\n`);
-      }
+      process.stdout.write(secretsNotice(workflows.map((w) => ({ name: w.ir.name, secrets: w.secrets }))));
     }
   }
   if (errors.length > 0) return 1;

@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
+import { defaultCompilerOptions } from '../../compiler/typecheck.js';
 import { type CommonArgs, projectRoot } from '../context.js';
 
 const CONFIG = `import { defineConfig } from 'baton';
@@ -19,21 +20,11 @@ export default defineConfig({
 });
 `;
 
-/** Node's types are named when installed: workers read process.env and the like. */
-const tsconfig = (nodeTypes: boolean) => `{
-  "compilerOptions": {
-    "target": "ES2023",
-    "module": "NodeNext",
-    "moduleResolution": "NodeNext",
-    "lib": ["ES2023"],${nodeTypes ? '\n    "types": ["node"],' : ''}
-    "strict": true,
-    "noUncheckedIndexedAccess": true,
-    "skipLibCheck": true,
-    "noEmit": true
-  },
-  "include": ["workflows", "workers", "baton.config.ts"]
+/** The project's tsconfig: the type-check's defaults, and stricter indexing for hand-written code. */
+function tsconfig(root: string): string {
+  const compilerOptions = { ...defaultCompilerOptions(root), lib: ['ES2023'], noUncheckedIndexedAccess: true, noEmit: true };
+  return `${JSON.stringify({ compilerOptions, include: ['workflows', 'workers', 'baton.config.ts'] }, null, 2)}\n`;
 }
-`;
 
 const TASKS = `import { task, z } from 'baton';
 
@@ -71,7 +62,7 @@ export const greetWorker = implement(greet, async (input) => ({ greeting: \`Hell
 
 const files = (root: string): readonly (readonly [string, string])[] => [
   ['baton.config.ts', CONFIG],
-  ['tsconfig.json', tsconfig(existsSync(join(root, 'node_modules', '@types', 'node')))],
+  ['tsconfig.json', tsconfig(root)],
   ['workflows/tasks.ts', TASKS],
   ['workflows/hello.ts', WORKFLOW],
   ['workers/hello.ts', WORKER],

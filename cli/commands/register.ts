@@ -23,10 +23,10 @@ import {
   registerDefinitions,
   renderFailures,
   renderPlan,
-  renderSecrets,
   terminalReporter,
 } from '../../register/index.js';
 import { type CommonArgs, projectRoot } from '../context.js';
+import { secretsNotice } from '../secrets.js';
 
 interface RegisterArgs extends CommonArgs {
   fromGenerated: boolean;
@@ -126,7 +126,7 @@ async function run(args: RegisterArgs): Promise<number> {
       if (args.json) return;
       out(renderPlan(plan, definitions.locator));
       if (missing.length > 0) err(renderMissing(missing, definitions));
-      out(renderSecrets(definitions));
+      out(secretsNotice(definitions.workflows));
     },
   });
   if (args.json) {

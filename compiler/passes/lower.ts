@@ -81,7 +81,6 @@ export function declPolicy(table: PolicyTable, decl: TaskDeclIR): ResolvedPolicy
   return resolveOnce(table, [profileOf(table, decl.profile), decl.policy]);
 }
 
-
 /** The settings written explicitly, in TaskDef order, without any default filled in. */
 function explicitPolicy(policy: PolicyOverrides | undefined): ConductorJson {
   const out: ConductorJson = {};
